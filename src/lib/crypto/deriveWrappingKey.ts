@@ -1,0 +1,45 @@
+import { argon2id } from 'hash-wasm';
+import { utf8Bytes } from './encoding';
+import type { KdfParams } from './kdfParams';
+
+/**
+ * Derives the key that wraps the data key, from a secret the user types.
+ *
+ * @param password the account password or quick PIN, as typed (JavaScript string, hashed as UTF-8).
+ * @param salt random bytes stored with the keyring (16 bytes, see `KDF_SALT_BYTES`).
+ * @param params stored KDF parameters (`DEFAULT_KDF_PARAMS` for new keyrings; tests may pass
+ *   lighter ones to stay fast).
+ * @returns a non-extractable AES-KW 256-bit key, usable only for `wrapKey`/`unwrapKey`.
+ */
+export async function deriveWrappingKey(
+	password: string,
+	salt: Uint8Array<ArrayBuffer>,
+	params: KdfParams
+): Promise<CryptoKey> {
+	if (params.algorithm === 'argon2id') {
+		const derived = await argon2id({
+			password: utf8Bytes(password),
+			salt,
+			memorySize: params.memoryKiB,
+			iterations: params.iterations,
+			parallelism: params.parallelism,
+			hashLength: 32,
+			outputType: 'binary'
+		});
+		const raw = new Uint8Array(derived);
+		derived.fill(0);
+		try {
+			return await crypto.subtle.importKey('raw', raw, 'AES-KW', false, ['wrapKey', 'unwrapKey']);
+		} finally {
+			raw.fill(0);
+		}
+	}
+	const base = await crypto.subtle.importKey('raw', utf8Bytes(password), 'PBKDF2', false, ['deriveKey']);
+	return crypto.subtle.deriveKey(
+		{ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: params.iterations },
+		base,
+		{ name: 'AES-KW', length: 256 },
+		false,
+		['wrapKey', 'unwrapKey']
+	);
+}

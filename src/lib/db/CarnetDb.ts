@@ -1,0 +1,67 @@
+import { Dexie, type EntityTable } from 'dexie';
+import type { Envelope, KdfParams } from '$lib/crypto';
+
+/**
+ * The device database: one per user per browser profile. Rows hold opaque ids, sync metadata
+ * and ciphertext only; every field that says something about a person is inside `ct`.
+ * Schema versions are numbered and never edited: add `this.version(2)` below for a change.
+ */
+export class CarnetDb extends Dexie {
+	keyring!: EntityTable<KeyringRow, 'id'>;
+	cases!: EntityTable<CaseRow, 'id'>;
+	persons!: EntityTable<CaseChildRow, 'id'>;
+	notes!: EntityTable<CaseChildRow, 'id'>;
+	visits!: EntityTable<CaseChildRow, 'id'>;
+	drafts!: EntityTable<DraftRow, 'id'>;
+	outbox!: EntityTable<OutboxRow, 'seq'>;
+	journal!: EntityTable<JournalRow, 'seq'>;
+	meta!: EntityTable<MetaRow, 'key'>;
+	quarantine!: EntityTable<QuarantineRow, 'key'>;
+
+	constructor(name: string) {
+		super(name);
+		this.version(1).stores({
+			keyring: 'id',
+			cases: 'id',
+			persons: 'id, caseId',
+			notes: 'id, caseId',
+			visits: 'id, caseId',
+			drafts: 'id, caseId',
+			outbox: '++seq, &id, caseId',
+			journal: 'seq',
+			meta: 'key',
+			quarantine: 'key, table'
+		});
+	}
+}
+
+/** Envelope fields plus `sv`, the schema version of the plaintext (part of the additional data). */
+export type SealedFields = Envelope & { sv: number };
+
+export type KeyringRow = {
+	id: 'current';
+	/** The data key wrapped with AES-KW (40 bytes). */
+	wrappedKey: Uint8Array<ArrayBuffer>;
+	salt: Uint8Array<ArrayBuffer>;
+	kdf: KdfParams;
+	/** ISO time of the last (re)wrap. */
+	wrappedAt: string;
+};
+
+export type CaseRow = SealedFields & { id: string; version: number };
+export type CaseChildRow = SealedFields & { id: string; caseId: string; version: number };
+export type DraftRow = SealedFields & { id: string; caseId: string };
+export type OutboxRow = SealedFields & { seq?: number; id: string; caseId: string | null };
+export type JournalRow = SealedFields & { seq: number };
+/** Either a sealed value, or (`failedUnlocks` only, read while locked) a clear number. */
+export type MetaRow = { key: string } & (SealedFields | { clear: number });
+export type QuarantineRow = {
+	/** `table:primaryKey`. */
+	key: string;
+	table: string;
+	rowId: string;
+	reason: string;
+	at: string;
+	/** The row as it was found, ciphertext included, for a later diagnosis. */
+	row: unknown;
+};

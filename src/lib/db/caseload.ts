@@ -1,0 +1,88 @@
+import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
+import type { RecordFailure } from './quarantine';
+import { openRow, openRows } from './sealedTable';
+import { requireDb } from './session';
+import { casesTable, notesTable, personsTable, visitsTable } from './tables';
+
+/** One case, decrypted; `null` when absent or quarantined. */
+export async function getCase(caseId: string): Promise<CaseRecord | null> {
+	return openRow(casesTable, await requireDb().cases.get(caseId));
+}
+
+/**
+ * Every case held on the device with its persons and visits, for the caseload list.
+ * Notes are counted from the clear index, not decrypted.
+ */
+export async function listCaseload(): Promise<{ items: CaseloadItem[]; failures: RecordFailure[] }> {
+	const db = requireDb();
+	const [caseRows, personRows, visitRows, noteRows] = await db.transaction(
+		'r',
+		[db.cases, db.persons, db.visits, db.notes],
+		() => Promise.all([db.cases.toArray(), db.persons.toArray(), db.visits.toArray(), db.notes.toArray()])
+	);
+	const [cases, persons, visits] = await Promise.all([
+		openRows(casesTable, caseRows),
+		openRows(personsTable, personRows),
+		openRows(visitsTable, visitRows)
+	]);
+	const items = cases.items.map((record) => ({
+		case: record,
+		persons: persons.items.filter((p) => p.caseId === record.id),
+		visits: visits.items
+			.filter((v) => v.caseId === record.id)
+			.sort((a, b) => a.plannedAt.localeCompare(b.plannedAt)),
+		noteCount: noteRows.filter((n) => n.caseId === record.id).length
+	}));
+	return { items, failures: [...cases.failures, ...persons.failures, ...visits.failures] };
+}
+
+/** A case with all its rows, decrypted; `null` when the case is not on the device. */
+export async function getCaseDetail(caseId: string): Promise<CaseDetail | null> {
+	const db = requireDb();
+	const [caseRow, personRows, noteRows, visitRows] = await db.transaction(
+		'r',
+		[db.cases, db.persons, db.notes, db.visits],
+		() =>
+			Promise.all([
+				db.cases.get(caseId),
+				db.persons.where('caseId').equals(caseId).toArray(),
+				db.notes.where('caseId').equals(caseId).toArray(),
+				db.visits.where('caseId').equals(caseId).toArray()
+			])
+	);
+	if (!caseRow) return null;
+	const [cases, persons, notes, visits] = await Promise.all([
+		openRows(casesTable, [caseRow]),
+		openRows(personsTable, personRows),
+		openRows(notesTable, noteRows),
+		openRows(visitsTable, visitRows)
+	]);
+	const failures = [...cases.failures, ...persons.failures, ...notes.failures, ...visits.failures];
+	if (!cases.items[0]) return { case: null, persons: [], notes: [], visits: [], failures };
+	return {
+		case: cases.items[0],
+		persons: persons.items,
+		notes: notes.items.sort((a, b) => b.createdOnDeviceAt.localeCompare(a.createdOnDeviceAt)),
+		visits: visits.items.sort((a, b) => a.plannedAt.localeCompare(b.plannedAt)),
+		failures
+	};
+}
+
+export type CaseloadItem = {
+	case: CaseRecord;
+	persons: PersonRecord[];
+	/** Sorted by planned time. */
+	visits: VisitRecord[];
+	noteCount: number;
+};
+
+/** `case` is null when the case row itself was quarantined (its rows are then withheld too). */
+export type CaseDetail = {
+	case: CaseRecord | null;
+	persons: PersonRecord[];
+	/** Newest first. */
+	notes: NoteRecord[];
+	/** Sorted by planned time. */
+	visits: VisitRecord[];
+	failures: RecordFailure[];
+};

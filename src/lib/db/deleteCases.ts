@@ -1,0 +1,34 @@
+import type { Tombstone } from '$lib/shared/records';
+import { requireDb } from './session';
+
+/**
+ * Deletes cases and every row tied to them (persons, notes, visits, local drafts and queued
+ * mutations), in one transaction: used when access is revoked. Journal entries stay, since
+ * they must still reach the audit trail. Returns how much unsynced work was dropped, so the UI
+ * can say so (access is gone: the server would refuse it anyway).
+ */
+export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: number; droppedMutations: number }> {
+	const db = requireDb();
+	if (caseIds.length === 0) return { droppedDrafts: 0, droppedMutations: 0 };
+	return db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.drafts, db.outbox], async () => {
+		await db.cases.bulkDelete(caseIds);
+		await db.persons.where('caseId').anyOf(caseIds).delete();
+		await db.notes.where('caseId').anyOf(caseIds).delete();
+		await db.visits.where('caseId').anyOf(caseIds).delete();
+		const droppedDrafts = await db.drafts.where('caseId').anyOf(caseIds).delete();
+		const droppedMutations = await db.outbox.where('caseId').anyOf(caseIds).delete();
+		return { droppedDrafts, droppedMutations };
+	});
+}
+
+/** Applies the deletions of a pull page: a case tombstone removes the whole case. */
+export async function applyTombstones(tombstones: Tombstone[]): Promise<void> {
+	const db = requireDb();
+	const ids = (entity: Tombstone['entity']) => tombstones.filter((t) => t.entity === entity).map((t) => t.id);
+	await db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.drafts, db.outbox], async () => {
+		await deleteCases(ids('case'));
+		await db.persons.bulkDelete(ids('person'));
+		await db.notes.bulkDelete(ids('note'));
+		await db.visits.bulkDelete(ids('visit'));
+	});
+}

@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+import { decryptRecord, encryptRecord } from '$lib/crypto';
+import type { SealedFields } from './CarnetDb';
+import { quarantineRows, type RecordFailure, type QuarantineReason } from './quarantine';
+import { requireDataKey } from './session';
+
+/**
+ * How one table's values become rows and back. `index` computes the clear fields of a row from
+ * its value; on read they are recomputed from the decrypted value and must match the row, so a
+ * ciphertext put back under newer metadata (a replayed old version) or a row re-labelled with
+ * another caseId is caught, although only `table|id|schemaVersion` is in the additional data.
+ */
+export type SealedTable<T, Index extends Record<string, unknown>> = {
+	table: string;
+	schemaVersion: number;
+	schema: z.ZodType<T>;
+	index: (value: T) => Index;
+	/** The id bound into the additional data, from the row's clear fields. */
+	bindingId: (index: Index) => string;
+	/** The row's primary key, to quarantine it. */
+	primaryKey: (row: Index) => string | number;
+};
+
+export type Opened<T> = { items: T[]; failures: RecordFailure[] };
+
+/** Encrypts a value into a row. Call before the write transaction: WebCrypto is not IndexedDB-aware. */
+export async function sealValue<T, Index extends Record<string, unknown>>(
+	spec: SealedTable<T, Index>,
+	value: T
+): Promise<Index & SealedFields> {
+	const index = spec.index(value);
+	const binding = { table: spec.table, id: spec.bindingId(index), schemaVersion: spec.schemaVersion };
+	const envelope = await encryptRecord(requireDataKey(), binding, value);
+	return { ...index, sv: spec.schemaVersion, ...envelope };
+}
+
+export function sealValues<T, Index extends Record<string, unknown>>(spec: SealedTable<T, Index>, values: T[]) {
+	return Promise.all(values.map((value) => sealValue(spec, value)));
+}
+
+/**
+ * Decrypts rows. Rows that fail are moved to the quarantine table and reported in `failures`;
+ * the others are returned, in the given order.
+ */
+export async function openRows<T, Index extends Record<string, unknown>>(
+	spec: SealedTable<T, Index>,
+	rows: (Index & SealedFields)[]
+): Promise<Opened<T>> {
+	const key = requireDataKey();
+	const outcomes = await Promise.all(
+		rows.map(async (row): Promise<{ value: T } | { reason: QuarantineReason }> => {
+			let plain: unknown;
+			try {
+				const binding = { table: spec.table, id: spec.bindingId(row), schemaVersion: row.sv };
+				plain = await decryptRecord(key, binding, row);
+			} catch {
+				return { reason: 'decrypt-failure' };
+			}
+			const parsed = spec.schema.safeParse(plain);
+			if (!parsed.success || row.sv !== spec.schemaVersion) return { reason: 'invalid' };
+			const expected = spec.index(parsed.data);
+			for (const [field, value] of Object.entries(expected)) {
+				if ((row as Record<string, unknown>)[field] !== value) return { reason: 'index-mismatch' };
+			}
+			return { value: parsed.data };
+		})
+	);
+	const items: T[] = [];
+	const failed: { row: Index & SealedFields; reason: QuarantineReason }[] = [];
+	outcomes.forEach((outcome, i) => {
+		if ('value' in outcome) items.push(outcome.value);
+		else failed.push({ row: rows[i], reason: outcome.reason });
+	});
+	const failures = failed.length ? await quarantineRows(spec, failed) : [];
+	return { items, failures };
+}
+
+/** Opens one row; `null` when absent or quarantined (the quarantine listeners are told). */
+export async function openRow<T, Index extends Record<string, unknown>>(
+	spec: SealedTable<T, Index>,
+	row: (Index & SealedFields) | undefined
+): Promise<T | null> {
+	if (!row) return null;
+	return (await openRows(spec, [row])).items[0] ?? null;
+}
