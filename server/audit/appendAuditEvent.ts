@@ -1,0 +1,62 @@
+import { desc, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client';
+import { auditEvents } from '../db/schema';
+import { hashAuditRow, type AuditRowContent } from './hashAuditRow';
+
+export interface AuditEventInput {
+	action: string;
+	outcome?: AuditOutcome;
+	actorId?: string | null;
+	deviceId?: string | null;
+	caseId?: string | null;
+	personId?: string | null;
+	noteId?: string | null;
+	offline?: boolean;
+	/** When it happened, if not now (offline journal entries). */
+	occurredAt?: Date;
+	details?: Record<string, unknown>;
+}
+
+/** Arbitrary constant: the advisory lock that serialises appends to the chain. */
+const AUDIT_CHAIN_LOCK = 0x0ca2_e7a1;
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The only way to write to the audit trail. Call it inside the transaction of the change it
+ * records: the event and the change commit or roll back together. Appends are serialised by a
+ * transaction-scoped advisory lock so that each row chains onto the true previous one.
+ */
+export async function appendAuditEvent(
+	tx: Executor,
+	input: AuditEventInput,
+	now: Date = new Date()
+): Promise<{ id: number; hash: string }> {
+	await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+	const [last] = await tx
+		.select({ hash: auditEvents.hash })
+		.from(auditEvents)
+		.orderBy(desc(auditEvents.id))
+		.limit(1);
+	const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+	const content: AuditRowContent = {
+		recordedAt: now,
+		occurredAt: input.occurredAt ?? now,
+		actorId: input.actorId ?? null,
+		deviceId: input.deviceId ?? null,
+		action: input.action,
+		outcome: input.outcome ?? 'success',
+		caseId: input.caseId ?? null,
+		personId: input.personId ?? null,
+		noteId: input.noteId ?? null,
+		offline: input.offline ?? false,
+		details: input.details ?? {}
+	};
+	const hash = hashAuditRow(prevHash, content);
+	const [row] = await tx
+		.insert(auditEvents)
+		.values({ ...content, prevHash, hash })
+		.returning({ id: auditEvents.id });
+	return { id: row.id, hash };
+}
+
+export type AuditOutcome = 'success' | 'failure' | 'denied' | 'incident';

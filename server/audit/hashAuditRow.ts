@@ -1,0 +1,51 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+
+export interface AuditRowContent {
+	recordedAt: Date;
+	occurredAt: Date;
+	actorId: string | null;
+	deviceId: string | null;
+	action: string;
+	outcome: string;
+	caseId: string | null;
+	personId: string | null;
+	noteId: string | null;
+	offline: boolean;
+	details: unknown;
+}
+
+/** hash = sha256(prev_hash || canonical row), hex. Canonical = JSON with sorted keys. */
+export function hashAuditRow(prevHash: string, row: AuditRowContent): string {
+	const canonical = canonicalJson([
+		row.recordedAt.toISOString(),
+		row.occurredAt.toISOString(),
+		row.actorId,
+		row.deviceId,
+		row.action,
+		row.outcome,
+		row.caseId,
+		row.personId,
+		row.noteId,
+		row.offline,
+		row.details
+	]);
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(prevHash + canonical)));
+}
+
+/** JSON with object keys sorted at every depth, so that jsonb's key reordering cannot change a hash. */
+export function canonicalJson(value: unknown): string {
+	return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(sortKeys);
+	if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+		return Object.fromEntries(
+			Object.keys(value as Record<string, unknown>)
+				.sort()
+				.map((key) => [key, sortKeys((value as Record<string, unknown>)[key])])
+		);
+	}
+	return value;
+}

@@ -1,0 +1,34 @@
+import { getConfig, type Config } from './config';
+import { openDatabase, type DatabaseHandle } from './db/client';
+import { seedDemoIfEmpty } from './db/seedDemo';
+import { log } from './log';
+
+export interface Runtime {
+	config: Config;
+	database: DatabaseHandle;
+}
+
+let runtime: Promise<Runtime> | null = null;
+
+/**
+ * Opens the database once per process, applies migrations and, on the embedded database,
+ * seeds the demo organisation when it has no users. No other state lives in the process:
+ * sessions, throttling and sync state are all in the database.
+ */
+export function getRuntime(): Promise<Runtime> {
+	runtime ??= (async () => {
+		const config = getConfig();
+		const database = await openDatabase({
+			databaseUrl: config.DATABASE_URL,
+			pgliteDir: config.PGLITE_DIR,
+			migrationsDir: config.MIGRATIONS_DIR
+		});
+		log('info', 'database.ready', { kind: database.kind });
+		if (database.kind === 'pglite' && config.DEMO_SEED === 'auto') {
+			const seeded = await seedDemoIfEmpty(database.db);
+			if (seeded) log('info', 'demo.seeded', seeded);
+		}
+		return { config, database };
+	})();
+	return runtime;
+}
