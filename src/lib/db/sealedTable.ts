@@ -80,6 +80,7 @@ export async function openRow<T, Index extends Record<string, unknown>>(
 	spec: SealedTable<T, Index>,
 	row: (Index & SealedFields) | undefined
 ): Promise<T | null> {
+	requireDataKey(); // locked: no answer, not even "absent"
 	if (!row) return null;
 	return (await openRows(spec, [row])).items[0] ?? null;
 }

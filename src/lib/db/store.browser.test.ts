@@ -1,0 +1,324 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import {
+	StoreError,
+	createKeyring,
+	deleteCases,
+	enqueueMutation,
+	getCase,
+	getCaseDetail,
+	getMeta,
+	listCaseload,
+	listDrafts,
+	listOutbox,
+	listQuarantine,
+	lockKeyring,
+	onQuarantine,
+	openStore,
+	putCases,
+	putNotes,
+	putPullPage,
+	removeFromOutbox,
+	saveDraft,
+	setMeta,
+	storageEstimate,
+	storeNameFor,
+	unlockKeyring,
+	wipeStore,
+	countOutbox,
+	requestPersistentStorage,
+	type RecordFailure
+} from '$lib/db';
+import { appendJournalEntry, setJournalSecret } from '$lib/journal';
+import type { Mutation } from '$lib/shared/sync';
+import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore, type Caseload } from './testing/fixtures';
+import { dumpRawStorage, readRow, tamperRow } from './testing/rawStorage';
+
+let userId: string;
+let dbName: string;
+let caseload: Caseload;
+
+beforeEach(async () => {
+	await deleteAllDatabases();
+	userId = await openFreshStore();
+	dbName = await storeNameFor(userId);
+	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
+	caseload = makeCaseload();
+	await putPullPage(caseload);
+});
+
+afterEach(deleteAllDatabases);
+
+function noteMutation(caseId: string, body: string): Mutation {
+	return {
+		id: crypto.randomUUID(),
+		type: 'note.create',
+		baseVersion: null,
+		payload: {
+			noteId: crypto.randomUUID(),
+			caseId,
+			kind: 'observation',
+			body,
+			sensitiveCategory: null,
+			createdOnDeviceAt: new Date().toISOString()
+		}
+	};
+}
+
+describe('nothing personal at rest', () => {
+	test('the scanner finds a string stored in clear (so its silence below means something)', async () => {
+		localStorage.setItem('canary', 'Zéphyrine');
+		expect((await dumpRawStorage()).join('\n')).toContain('Zéphyrine');
+		localStorage.removeItem('canary');
+	});
+
+	test('no name, birth date, address, note text or case reference anywhere in raw storage', async () => {
+		const [firstCase] = caseload.cases;
+		const draftBody = 'Brouillon : Zéphyrine évoque un déménagement chez Tante Ombeline.';
+		const mutationBody = 'Note hors ligne : rencontre avec Madame Pétronille-Vasseur.';
+		await saveDraft({
+			id: crypto.randomUUID(),
+			caseId: firstCase.id,
+			noteId: null,
+			visitId: null,
+			kind: 'observation',
+			body: draftBody,
+			sensitiveCategory: null,
+			updatedAt: new Date().toISOString()
+		});
+		await enqueueMutation(noteMutation(firstCase.id, mutationBody), { caseId: firstCase.id });
+		await setJournalSecret('ab'.repeat(32));
+		await appendJournalEntry({ caseId: firstCase.id, action: 'case.view', offline: true });
+		await setMeta('policy', { lockTimeoutSeconds: 300, maxOfflineDays: 7 });
+		// A cache as the service worker would keep it, to check the scan covers Cache Storage.
+		await (await caches.open('app-shell')).put('/index.html', new Response('<html>Carnet</html>'));
+
+		const raw = (await dumpRawStorage()).join('\n');
+		expect(raw).toContain('Carnet'); // the cache was read
+		const secrets = [...caseload.secrets, draftBody, mutationBody, 'ab'.repeat(32), userId];
+		for (const secret of secrets) expect(raw, `"${secret}" found in raw storage`).not.toContain(secret);
+		// Also the parts of compound strings (first or last names of the bodies, etc.).
+		for (const word of ['Zéphyrine', 'Quillardet', 'Brizemontagne', 'Ombeline', 'Pétronille', '2014-03-17', 'Cysoing']) {
+			expect(raw).not.toContain(word);
+		}
+		await caches.delete('app-shell');
+	});
+
+	test('the database name does not contain the user id, and another user gets another, empty store', async () => {
+		const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+		expect(names).toContain(dbName);
+		expect(dbName).toMatch(/^carnet-[0-9a-f]{32}$/);
+		expect(dbName).not.toContain(userId);
+
+		await openStore(crypto.randomUUID());
+		await createKeyring('autre mot de passe', { kdfParams: TEST_KDF_PARAMS });
+		expect((await listCaseload()).items).toEqual([]);
+		await openStore(userId);
+		await unlockKeyring(PASSWORD);
+		expect((await listCaseload()).items).toHaveLength(3);
+	});
+});
+
+describe('reading back', () => {
+	test('caseload and case detail come back exactly as stored', async () => {
+		const { items, failures } = await listCaseload();
+		expect(failures).toEqual([]);
+		expect(items.map((i) => i.case).sort(byId)).toEqual([...caseload.cases].sort(byId));
+		for (const item of items) {
+			expect(item.persons).toHaveLength(2);
+			expect(item.visits).toHaveLength(1);
+			expect(item.noteCount).toBe(2);
+		}
+		const target = caseload.cases[1];
+		const detail = await getCaseDetail(target.id);
+		expect(detail?.case).toEqual(target);
+		expect(detail?.notes.sort(byId)).toEqual(caseload.notes.filter((n) => n.caseId === target.id).sort(byId));
+		expect(detail?.persons.sort(byId)).toEqual(caseload.persons.filter((p) => p.caseId === target.id).sort(byId));
+		expect(await getCaseDetail(crypto.randomUUID())).toBeNull();
+	});
+
+	test('while locked, reads and writes are refused with StoreError("locked")', async () => {
+		lockKeyring();
+		await expect(listCaseload()).rejects.toMatchObject({ code: 'locked' });
+		await expect(putCases(caseload.cases)).rejects.toMatchObject({ code: 'locked' });
+		await expect(getMeta('policy')).rejects.toMatchObject({ code: 'locked' });
+	});
+});
+
+describe('tampering is detected, quarantined and reported; other records keep working', () => {
+	test('swapping the ciphertexts of two notes', async () => {
+		const [a, b] = caseload.notes;
+		const rowA = await readRow(dbName, 'notes', a.id);
+		const rowB = await readRow(dbName, 'notes', b.id);
+		await tamperRow(dbName, 'notes', a.id, (row) => ({ ...row, iv: rowB.iv, ct: rowB.ct }));
+		await tamperRow(dbName, 'notes', b.id, (row) => ({ ...row, iv: rowA.iv, ct: rowA.ct }));
+
+		const reported: RecordFailure[] = [];
+		const unsubscribe = onQuarantine((failures) => reported.push(...failures));
+		const detail = await getCaseDetail(a.caseId);
+		unsubscribe();
+		expect(detail?.notes).toEqual([]);
+		expect(detail?.failures).toEqual(
+			expect.arrayContaining([
+				{ table: 'notes', rowId: a.id, reason: 'decrypt-failure' },
+				{ table: 'notes', rowId: b.id, reason: 'decrypt-failure' }
+			])
+		);
+		expect(reported).toHaveLength(2);
+		expect((await listQuarantine()).map((q) => q.rowId).sort()).toEqual([a.id, b.id].sort());
+		// Moved aside: a second read neither shows nor re-reports them.
+		expect((await getCaseDetail(a.caseId))?.failures).toEqual([]);
+		// The rest of the case and the other cases are intact.
+		expect(detail?.persons).toHaveLength(2);
+		const others = await listCaseload();
+		expect(others.items).toHaveLength(3);
+		expect(others.failures).toEqual([]);
+	});
+
+	test('a ciphertext moved to another table is refused', async () => {
+		const person = caseload.persons[0];
+		const note = caseload.notes[0];
+		const personRow = await readRow(dbName, 'persons', person.id);
+		// Same id in another table: only the table part of the additional data differs.
+		await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, id: person.id, iv: personRow.iv, ct: personRow.ct }));
+		const detail = await getCaseDetail(note.caseId);
+		expect(detail?.failures).toEqual([{ table: 'notes', rowId: person.id, reason: 'decrypt-failure' }]);
+		expect(detail?.persons.map((p) => p.id)).toContain(person.id);
+	});
+
+	for (const field of ['ct', 'iv'] as const) {
+		test(`flipping one byte of the ${field}`, async () => {
+			const target = caseload.cases[2];
+			await tamperRow(dbName, 'cases', target.id, (row) => {
+				const bytes = new Uint8Array(row[field] as Uint8Array);
+				bytes[bytes.length >> 1] ^= 0x01;
+				return { ...row, [field]: bytes };
+			});
+			expect(await getCase(target.id)).toBeNull();
+			expect(await listQuarantine()).toEqual([expect.objectContaining({ table: 'cases', rowId: target.id, reason: 'decrypt-failure' })]);
+			const { items } = await listCaseload();
+			expect(items.map((i) => i.case.id).sort()).toEqual(caseload.cases.slice(0, 2).map((c) => c.id).sort());
+		});
+	}
+
+	test('replaying an old envelope of a record under its newer metadata', async () => {
+		const note = caseload.notes[0];
+		const old = await readRow(dbName, 'notes', note.id);
+		await putNotes([{ ...note, body: 'Version corrigée.', version: note.version + 100 }]);
+		await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, iv: old.iv, ct: old.ct }));
+		const detail = await getCaseDetail(note.caseId);
+		expect(detail?.notes.find((n) => n.id === note.id)).toBeUndefined();
+		expect(detail?.failures).toEqual([{ table: 'notes', rowId: note.id, reason: 'index-mismatch' }]);
+	});
+
+	test('re-labelling a row with another case id', async () => {
+		const person = caseload.persons[0];
+		const otherCase = caseload.cases.find((c) => c.id !== person.caseId)!;
+		await tamperRow(dbName, 'persons', person.id, (row) => ({ ...row, caseId: otherCase.id }));
+		const detail = await getCaseDetail(otherCase.id);
+		expect(detail?.persons.map((p) => p.id)).not.toContain(person.id);
+		expect(detail?.failures).toEqual([{ table: 'persons', rowId: person.id, reason: 'index-mismatch' }]);
+	});
+
+	test('a tampered outbox entry is quarantined, the others still go out in order', async () => {
+		const caseId = caseload.cases[0].id;
+		const mutations = [1, 2, 3].map((n) => noteMutation(caseId, `Texte ${n}`));
+		for (const m of mutations) await enqueueMutation(m, { caseId });
+		const rows = (await listOutbox()).items;
+		await tamperRow(dbName, 'outbox', rows[1].seq, (row) => ({ ...row, ct: new Uint8Array(row.ct as Uint8Array).reverse() }));
+		const { items, failures } = await listOutbox();
+		expect(items.map((i) => i.mutation.id)).toEqual([mutations[0].id, mutations[2].id]);
+		expect(failures).toEqual([{ table: 'outbox', rowId: String(rows[1].seq), reason: 'decrypt-failure' }]);
+	});
+});
+
+describe('writes', () => {
+	test('deleteCases removes the case and all its rows, drafts and queued mutations, in one go', async () => {
+		const [gone, kept] = caseload.cases;
+		await saveDraft({
+			id: crypto.randomUUID(),
+			caseId: gone.id,
+			noteId: null,
+			visitId: null,
+			kind: 'observation',
+			body: 'x',
+			sensitiveCategory: null,
+			updatedAt: new Date().toISOString()
+		});
+		await enqueueMutation(noteMutation(gone.id, 'y'), { caseId: gone.id });
+		await enqueueMutation(noteMutation(kept.id, 'z'), { caseId: kept.id });
+		expect(await deleteCases([gone.id])).toEqual({ droppedDrafts: 1, droppedMutations: 1 });
+		expect(await getCaseDetail(gone.id)).toBeNull();
+		const raw = (await dumpRawStorage()).join('\n');
+		for (const row of [...caseload.persons, ...caseload.notes, ...caseload.visits].filter((r) => r.caseId === gone.id)) {
+			expect(raw).not.toContain(row.id);
+		}
+		expect((await getCaseDetail(kept.id))?.notes).toHaveLength(2);
+		expect((await listOutbox()).items.map((i) => i.caseId)).toEqual([kept.id]);
+	});
+
+	test('submitting a draft moves it to the outbox atomically; removeFromOutbox deletes by id', async () => {
+		const caseId = caseload.cases[0].id;
+		const draftId = crypto.randomUUID();
+		await saveDraft({ id: draftId, caseId, noteId: null, visitId: null, kind: 'call', body: 'appel', sensitiveCategory: null, updatedAt: new Date().toISOString() });
+		expect((await listDrafts(caseId)).items.map((d) => d.id)).toEqual([draftId]);
+		const mutation = noteMutation(caseId, 'appel');
+		await enqueueMutation(mutation, { caseId, removeDraftId: draftId });
+		expect((await listDrafts()).items).toEqual([]);
+		expect((await listOutbox()).items.map((i) => i.mutation)).toEqual([mutation]);
+		await removeFromOutbox([mutation.id]);
+		expect(await countOutbox()).toBe(0);
+	});
+
+	test('meta values round-trip; failedUnlocks is readable while locked, the others are not', async () => {
+		await setMeta('cursor', '1234');
+		await setMeta('failedUnlocks', 3);
+		expect(await getMeta('cursor')).toBe('1234');
+		expect(await getMeta('deviceId')).toBeUndefined();
+		lockKeyring();
+		expect(await getMeta('failedUnlocks')).toBe(3);
+		await expect(getMeta('cursor')).rejects.toMatchObject({ code: 'locked' });
+	});
+
+	test('a quota refusal becomes StoreError("quota") and loses nothing already stored', async () => {
+		// Chromium ignores CDP quota overrides for this frame, so the refusal is injected where the
+		// browser raises it: IDBObjectStore.put, on the third row of a batch, after two succeeded.
+		const realPut = IDBObjectStore.prototype.put;
+		let calls = 0;
+		IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+			if (this.name === 'notes' && ++calls === 3) throw new DOMException('Quota exceeded', 'QuotaExceededError');
+			return realPut.apply(this, args);
+		};
+		const batch = caseload.notes.map((note) => ({ ...note, body: 'Nouveau texte', version: note.version + 1 }));
+		try {
+			const error = await putNotes(batch).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(StoreError);
+			expect((error as StoreError).code).toBe('quota');
+		} finally {
+			IDBObjectStore.prototype.put = realPut;
+		}
+		expect(calls).toBeGreaterThanOrEqual(3);
+		const { items, failures } = await listCaseload();
+		expect(failures).toEqual([]);
+		expect(items).toHaveLength(3);
+		// All or nothing: the two rows written before the refusal were rolled back.
+		const notes = (await Promise.all(caseload.cases.map((c) => getCaseDetail(c.id)))).flatMap((d) => d!.notes);
+		expect(notes.sort(byId)).toEqual([...caseload.notes].sort(byId));
+	});
+
+	test('wipeStore leaves an empty store without keyring', async () => {
+		await wipeStore();
+		await expect(unlockKeyring(PASSWORD)).rejects.toMatchObject({ code: 'no-keyring' });
+		await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
+		expect((await listCaseload()).items).toEqual([]);
+	});
+
+	test('persistence request and estimate answer', async () => {
+		expect(typeof (await requestPersistentStorage())).toBe('boolean');
+		const estimate = await storageEstimate();
+		expect(estimate!.quota).toBeGreaterThan(0);
+	});
+});
+
+function byId(a: { id: string }, b: { id: string }) {
+	return a.id.localeCompare(b.id);
+}
