@@ -38,7 +38,7 @@ export async function appendAuditEvent(
 		.orderBy(desc(auditEvents.id))
 		.limit(1);
 	const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
-	const content: AuditRowContent = {
+	const content: AuditRowContent & { outcome: AuditOutcome } = {
 		recordedAt: now,
 		occurredAt: input.occurredAt ?? now,
 		actorId: input.actorId ?? null,
