@@ -1,4 +1,5 @@
 import { argon2id } from 'hash-wasm';
+import { CryptoError } from './CryptoError';
 import { utf8Bytes } from './encoding';
 import type { KdfParams } from './kdfParams';
 
@@ -10,12 +11,14 @@ import type { KdfParams } from './kdfParams';
  * @param params stored KDF parameters (`DEFAULT_KDF_PARAMS` for new keyrings; tests may pass
  *   lighter ones to stay fast).
  * @returns a non-extractable AES-KW 256-bit key, usable only for `wrapKey`/`unwrapKey`.
+ * @throws `CryptoError('invalid-input')` for an empty password.
  */
 export async function deriveWrappingKey(
 	password: string,
 	salt: Uint8Array<ArrayBuffer>,
 	params: KdfParams
 ): Promise<CryptoKey> {
+	if (password.length === 0) throw new CryptoError('invalid-input');
 	if (params.algorithm === 'argon2id') {
 		const derived = await argon2id({
 			password: utf8Bytes(password),

@@ -58,6 +58,7 @@ export async function unlockKeyring(
 	options: { rewrapUnder?: CryptoKey } = {}
 ): Promise<{ rewrapped: Uint8Array<ArrayBuffer> | null }> {
 	const row = await readKeyring();
+	if (password.length === 0) throw new StoreError('wrong-password');
 	const wrappingKey = await deriveWrappingKey(password, row.salt, row.kdf);
 	const dataKey = await mapWrongPassword(unwrapDataKey(row.wrappedKey, wrappingKey));
 	const rewrapped = options.rewrapUnder ? await wrapDataKey(row.wrappedKey, wrappingKey, options.rewrapUnder) : null;
