@@ -22,11 +22,11 @@ export async function openFreshStore(): Promise<string> {
 	return userId;
 }
 
-/** Closes the store and deletes every IndexedDB database of the origin. */
+/** Closes the store and deletes every device store (`carnet-…` database) of the origin. */
 export async function deleteAllDatabases(): Promise<void> {
 	closeStore();
 	for (const { name } of await indexedDB.databases()) {
-		if (!name) continue;
+		if (!name?.startsWith('carnet-')) continue;
 		await new Promise<void>((resolve, reject) => {
 			const request = indexedDB.deleteDatabase(name);
 			request.onsuccess = () => resolve();
