@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
 	StoreError,
+	applyTombstones,
 	createKeyring,
 	deleteCases,
 	enqueueMutation,
@@ -254,6 +255,20 @@ describe('writes', () => {
 		}
 		expect((await getCaseDetail(kept.id))?.notes).toHaveLength(2);
 		expect((await listOutbox()).items.map((i) => i.caseId)).toEqual([kept.id]);
+	});
+
+	test('applyTombstones deletes single rows, and whole cases for a case tombstone', async () => {
+		const [caseA, caseB] = caseload.cases;
+		const note = caseload.notes.find((n) => n.caseId === caseB.id)!;
+		await applyTombstones([
+			{ entity: 'case', id: caseA.id, caseId: caseA.id, version: 900 },
+			{ entity: 'note', id: note.id, caseId: caseB.id, version: 901 }
+		]);
+		expect(await getCaseDetail(caseA.id)).toBeNull();
+		const detail = await getCaseDetail(caseB.id);
+		expect(detail?.notes.map((n) => n.id)).toEqual(caseload.notes.filter((n) => n.caseId === caseB.id && n.id !== note.id).map((n) => n.id));
+		expect(detail?.persons).toHaveLength(2);
+		expect((await listCaseload()).items).toHaveLength(2);
 	});
 
 	test('submitting a draft moves it to the outbox atomically; removeFromOutbox deletes by id', async () => {
