@@ -1,7 +1,9 @@
 import { router } from '../trpc';
 import { authRouter } from './auth';
+import { syncRouter } from './sync';
 
 export const appRouter = router({
+	sync: syncRouter,
 	auth: authRouter
 });
 

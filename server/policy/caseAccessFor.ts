@@ -1,0 +1,138 @@
+import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Executor } from '../db/client';
+import { assignments, cases, delegations, emergencyGrants, users } from '../db/schema';
+import type { CaseAccess } from '../../src/lib/shared/records';
+import type { AssignmentRole, CaseStatus } from '../../src/lib/shared/domain';
+import { loadPolicySubject, type PolicySubject, type UserRef } from './loadPolicySubject';
+
+/** Statuses whose content anyone but the DPO may ever see: archived and destroyed cases leave every device. */
+export const liveCaseStatuses = ['open', 'closed'] as const satisfies readonly CaseStatus[];
+
+/**
+ * For each case the user may read now, why: an assignment, a delegation (suppléance), an
+ * emergency grant, or, for a lead, their team. Computed from the database on every call.
+ * Administrators and the DPO get nothing here: they never see case content through this path.
+ */
+export async function caseAccessFor(db: Executor, user: UserRef, now: Date): Promise<Map<string, CaseAccess>> {
+	const subject = await loadPolicySubject(db, user.id);
+	if (!subject) return new Map();
+	return accessMap(await listCaseGrants(db, subject, now));
+}
+
+/**
+ * The cases a field device may hold: the same as caseAccessFor without a lead's team view,
+ * which is for online review and not cached offline by default.
+ */
+export async function deviceCaseAccessFor(db: Executor, user: UserRef, now: Date): Promise<Map<string, CaseAccess>> {
+	const subject = await loadPolicySubject(db, user.id);
+	if (!subject) return new Map();
+	return accessMap((await listCaseGrants(db, subject, now)).filter((g) => g.access.kind !== 'team'));
+}
+
+function accessMap(grants: CaseGrant[]): Map<string, CaseAccess> {
+	return new Map(grants.map((g) => [g.caseId, g.access]));
+}
+
+const assignmentRank: Record<AssignmentRole, number> = { referent: 0, co_referent: 1, intervenant: 2 };
+const kindRank: Record<CaseAccess['kind'], number> = { assignment: 0, delegation: 1, emergency: 2, team: 3 };
+
+/** One grant per case, the strongest reason first (assignment, delegation, emergency, team). */
+export async function listCaseGrants(db: Executor, subject: PolicySubject, now: Date): Promise<CaseGrant[]> {
+	if (subject.disabled) return [];
+	if (subject.role !== 'worker' && subject.role !== 'lead') return [];
+
+	const live = inArray(cases.status, [...liveCaseStatuses]);
+	const activeAssignment = and(lte(assignments.startsAt, now), or(isNull(assignments.endsAt), gt(assignments.endsAt, now)));
+	const caseColumns = { caseId: cases.id, status: cases.status, teamId: cases.teamId, organisationId: cases.organisationId };
+	const found: CaseGrant[] = [];
+
+	const assigned = await db
+		.select({ ...caseColumns, role: assignments.role, endsAt: assignments.endsAt })
+		.from(assignments)
+		.innerJoin(cases, eq(cases.id, assignments.caseId))
+		.where(and(eq(assignments.userId, subject.id), activeAssignment, live));
+	for (const row of assigned) {
+		found.push({ ...pickCase(row), access: { kind: 'assignment', role: row.role, until: iso(row.endsAt), coveringFor: null } });
+	}
+
+	const absent = alias(users, 'absent_user');
+	const covered = await db
+		.select({ ...caseColumns, role: assignments.role, endsAt: delegations.endsAt, coveringFor: absent.displayName })
+		.from(delegations)
+		.innerJoin(absent, eq(absent.id, delegations.fromUserId))
+		.innerJoin(assignments, eq(assignments.userId, delegations.fromUserId))
+		.innerJoin(cases, eq(cases.id, assignments.caseId))
+		.where(
+			and(
+				eq(delegations.toUserId, subject.id),
+				lte(delegations.startsAt, now),
+				gt(delegations.endsAt, now),
+				isNull(delegations.revokedAt),
+				activeAssignment,
+				live
+			)
+		);
+	for (const row of covered) {
+		found.push({ ...pickCase(row), access: { kind: 'delegation', role: row.role, until: iso(row.endsAt), coveringFor: row.coveringFor } });
+	}
+
+	const emergencies = await db
+		.select({ ...caseColumns, expiresAt: emergencyGrants.expiresAt })
+		.from(emergencyGrants)
+		.innerJoin(cases, eq(cases.id, emergencyGrants.caseId))
+		.where(
+			and(
+				eq(emergencyGrants.userId, subject.id),
+				lte(emergencyGrants.grantedAt, now),
+				gt(emergencyGrants.expiresAt, now),
+				isNull(emergencyGrants.revokedAt),
+				live
+			)
+		);
+	for (const row of emergencies) {
+		found.push({ ...pickCase(row), access: { kind: 'emergency', role: null, until: iso(row.expiresAt), coveringFor: null } });
+	}
+
+	if (subject.role === 'lead' && subject.teamId) {
+		const team = await db
+			.select(caseColumns)
+			.from(cases)
+			.where(and(eq(cases.teamId, subject.teamId), eq(cases.organisationId, subject.organisationId), live));
+		for (const row of team) found.push({ ...pickCase(row), access: { kind: 'team', role: null, until: null, coveringFor: null } });
+	}
+
+	const best = new Map<string, CaseGrant>();
+	for (const grant of found) {
+		const current = best.get(grant.caseId);
+		if (!current || compareGrants(grant, current) < 0) best.set(grant.caseId, grant);
+	}
+	return [...best.values()];
+}
+
+/** Negative when `a` is the stronger reason: by kind, then assignment role, then the later end. */
+function compareGrants(a: CaseGrant, b: CaseGrant): number {
+	const byKind = kindRank[a.access.kind] - kindRank[b.access.kind];
+	if (byKind !== 0) return byKind;
+	const byRole = (a.access.role ? assignmentRank[a.access.role] : 3) - (b.access.role ? assignmentRank[b.access.role] : 3);
+	if (byRole !== 0) return byRole;
+	const end = (g: CaseGrant) => (g.access.until === null ? Number.MAX_SAFE_INTEGER : Date.parse(g.access.until));
+	return Math.sign(end(b) - end(a));
+}
+
+function pickCase(row: { caseId: string; status: CaseStatus; teamId: string | null; organisationId: string }) {
+	return { caseId: row.caseId, status: row.status, teamId: row.teamId, organisationId: row.organisationId };
+}
+
+function iso(date: Date | null): string | null {
+	return date ? date.toISOString() : null;
+}
+
+/** A case the user may read, with the case fields later checks need and the reason. */
+export interface CaseGrant {
+	caseId: string;
+	status: CaseStatus;
+	teamId: string | null;
+	organisationId: string;
+	access: CaseAccess;
+}

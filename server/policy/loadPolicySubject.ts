@@ -1,0 +1,41 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../db/client';
+import { users } from '../db/schema';
+import type { Role, SensitiveCategory } from '../../src/lib/shared/domain';
+
+/**
+ * The user as the policy sees them, read from the database on every decision: a role change,
+ * a lost habilitation or a disabled account takes effect at once, whatever the session holds.
+ */
+export async function loadPolicySubject(db: Executor, userId: string): Promise<PolicySubject | null> {
+	const [row] = await db
+		.select({
+			id: users.id,
+			organisationId: users.organisationId,
+			teamId: users.teamId,
+			role: users.role,
+			displayName: users.displayName,
+			habilitations: users.habilitations,
+			disabledAt: users.disabledAt
+		})
+		.from(users)
+		.where(eq(users.id, userId));
+	if (!row) return null;
+	const { disabledAt, ...subject } = row;
+	return { ...subject, disabled: disabledAt !== null };
+}
+
+export interface PolicySubject {
+	id: string;
+	organisationId: string;
+	teamId: string | null;
+	role: Role;
+	displayName: string;
+	habilitations: SensitiveCategory[];
+	disabled: boolean;
+}
+
+/** Anything that names a user: a SessionUser, a PolicySubject. */
+export interface UserRef {
+	id: string;
+}

@@ -1,0 +1,167 @@
+import { eq } from 'drizzle-orm';
+import type { Database, Executor } from '../db/client';
+import { devices, journalHeads, organisations } from '../db/schema';
+import { appendAuditEvent } from '../audit/appendAuditEvent';
+import { notFoundOrNoAccess } from '../trpc/appError';
+import { deviceCaseAccessFor } from '../policy/caseAccessFor';
+import { loadPolicySubject, type PolicySubject, type UserRef } from '../policy/loadPolicySubject';
+import type { PullInput, PullOutput } from '../../src/lib/shared/sync';
+import { countCaseRows, readChangedRows, readWholeCases, type CaseRows } from './readCaseRows';
+import { loadOwnDevice, registerDevice } from './registerDevice';
+import { toCaseRecord, toNoteRecord, toPersonRecord, toTombstone, toVisitRecord } from './toWireRecords';
+
+/** Rows per page of a pull (a new case larger than this still comes whole, alone on its page). */
+export const PULL_PAGE_ROWS = 1_000;
+
+/**
+ * sync.pull. The allowed set is recomputed from the database on every call. A page holds, in
+ * this order:
+ *  1. changes (version > cursor) to the cases the device holds and may still hold, lowest
+ *     versions first, at most `pageRows` rows: when cut, the cursor returned is the version of
+ *     the last row sent, so that every change at or below it has been delivered;
+ *  2. with the room left, whole new cases (allowed − held), never split across pages: a case
+ *     the device has not received stays "new" until it comes in full.
+ * When (1) is complete the cursor moves to the highest version sent. `hasMore` tells the device
+ * to pull again at once, after adding the cases it received to heldCaseIds. The reads run in one
+ * repeatable-read snapshot; the device row and the single audit event are written afterwards, in
+ * one transaction, before anything is returned.
+ */
+export async function pullChanges(
+	db: Database,
+	user: UserRef,
+	input: PullInput,
+	now: Date,
+	pageRows = PULL_PAGE_ROWS
+): Promise<PullOutput> {
+	const subject = await loadPolicySubject(db, user.id);
+	if (!subject) throw notFoundOrNoAccess();
+	const device = await loadOwnDevice(db, subject.id, input.deviceId);
+	if (device === 'other') throw notFoundOrNoAccess();
+
+	if (subject.disabled || device?.revokedAt) {
+		await db.transaction(async (tx) => {
+			if (device) await tx.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, input.deviceId));
+			await appendAuditEvent(tx, {
+				action: 'sync.pull',
+				outcome: 'denied',
+				actorId: subject.id,
+				deviceId: input.deviceId,
+				details: { wipe: true, reason: subject.disabled ? 'user-disabled' : 'device-revoked' }
+			}, now);
+		});
+		return { wipe: true };
+	}
+
+	const page = await db.transaction((tx) => readPage(tx, subject, input, pageRows, now), {
+		isolationLevel: 'repeatable read',
+		accessMode: 'read only'
+	});
+
+	const journalSecret = await db.transaction(async (tx) => {
+		let secret: string | null = null;
+		if (!device) {
+			secret = await registerDevice(tx, { deviceId: input.deviceId, userId: subject.id, label: input.deviceLabel ?? null }, now);
+			// A concurrent first pull registered it: fine if for this user, refused otherwise.
+			if (secret === null && (await loadOwnDevice(tx, subject.id, input.deviceId)) === 'other') throw notFoundOrNoAccess();
+		}
+		await tx
+			.update(devices)
+			.set({ lastSeenAt: now, lastSyncAt: now, ...(input.deviceLabel ? { label: input.deviceLabel } : {}) })
+			.where(eq(devices.id, input.deviceId));
+		await appendAuditEvent(tx, {
+			action: 'sync.pull',
+			actorId: subject.id,
+			deviceId: input.deviceId,
+			details: { ...page.audit, registered: !device }
+		}, now);
+		return secret;
+	});
+
+	return { ...page.output, journalSecret, serverTime: now.toISOString() };
+}
+
+async function readPage(tx: Executor, subject: PolicySubject, input: PullInput, pageRows: number, now: Date) {
+	const access = await deviceCaseAccessFor(tx, subject, now);
+	const [org] = await tx
+		.select({ lockTimeoutSeconds: organisations.lockTimeoutSeconds, maxOfflineDays: organisations.maxOfflineDays })
+		.from(organisations)
+		.where(eq(organisations.id, subject.organisationId));
+	const [head] = await tx.select({ lastSeq: journalHeads.lastSeq }).from(journalHeads).where(eq(journalHeads.deviceId, input.deviceId));
+
+	const held = new Set(input.heldCaseIds);
+	const revokedCaseIds = [...held].filter((id) => !access.has(id)).sort();
+	const keptCaseIds = [...held].filter((id) => access.has(id));
+	const newCaseIds = [...access.keys()].filter((id) => !held.has(id)).sort();
+	const cursorIn = Number(input.cursor ?? '0');
+
+	// 1. Changes to held cases, merged across tables in version order.
+	let changes: StreamItem[] = [];
+	if (keptCaseIds.length > 0) {
+		changes = streamOf(await readChangedRows(tx, keptCaseIds, cursorIn, pageRows + 1, subject.id)).sort((a, b) => a.version - b.version);
+	}
+	const changesCut = changes.length > pageRows;
+	if (changesCut) changes = changes.slice(0, pageRows);
+
+	// 2. Whole new cases, as many as fit.
+	const wholeCaseIds: string[] = [];
+	if (!changesCut && newCaseIds.length > 0) {
+		const sizes = await countCaseRows(tx, newCaseIds, subject.id);
+		let room = pageRows - changes.length;
+		for (const id of newCaseIds) {
+			const size = sizes.get(id) ?? 1;
+			const alone = changes.length === 0 && wholeCaseIds.length === 0;
+			if (size > room && !alone) break;
+			wholeCaseIds.push(id);
+			room -= size;
+		}
+	}
+	const whole = wholeCaseIds.length > 0 ? streamOf(await readWholeCases(tx, wholeCaseIds, subject.id)) : [];
+	const items = [...changes, ...whole];
+
+	const cursorOut = changesCut
+		? changes[changes.length - 1].version
+		: items.reduce((max, item) => Math.max(max, item.version), cursorIn);
+	const hasMore = changesCut || wholeCaseIds.length < newCaseIds.length;
+	const sentCaseIds = [...new Set(items.map((item) => item.caseId))].sort();
+
+	const output = {
+		wipe: false as const,
+		cursor: String(cursorOut),
+		hasMore,
+		revokedCaseIds,
+		cases: items.flatMap((i) => (i.kind === 'case' ? [toCaseRecord(i.row, access.get(i.row.id)!)] : [])),
+		persons: items.flatMap((i) => (i.kind === 'person' ? [toPersonRecord(i.row)] : [])),
+		notes: items.flatMap((i) => (i.kind === 'note' ? [toNoteRecord(i.row, subject.habilitations)] : [])),
+		visits: items.flatMap((i) => (i.kind === 'visit' ? [toVisitRecord(i.row)] : [])),
+		tombstones: items.flatMap((i) => (i.kind === 'tombstone' ? [toTombstone(i.row)] : [])),
+		policy: { lockTimeoutSeconds: org?.lockTimeoutSeconds ?? 300, maxOfflineDays: org?.maxOfflineDays ?? 7 },
+		journalAckSeq: head?.lastSeq ?? 0
+	};
+	const audit = {
+		caseIds: sentCaseIds,
+		newCaseIds: wholeCaseIds,
+		revokedCaseIds,
+		rows: items.length,
+		cursor: String(cursorIn),
+		nextCursor: output.cursor,
+		hasMore
+	};
+	return { output, audit };
+}
+
+type StreamItem =
+	| { kind: 'case'; version: number; caseId: string; row: CaseRows['caseRows'][number] }
+	| { kind: 'person'; version: number; caseId: string; row: CaseRows['personRows'][number] }
+	| { kind: 'note'; version: number; caseId: string; row: CaseRows['noteRows'][number] }
+	| { kind: 'visit'; version: number; caseId: string; row: CaseRows['visitRows'][number] }
+	| { kind: 'tombstone'; version: number; caseId: string; row: CaseRows['tombstoneRows'][number] };
+
+function streamOf(rows: CaseRows): StreamItem[] {
+	return [
+		...rows.caseRows.map((row) => ({ kind: 'case' as const, version: row.version, caseId: row.id, row })),
+		...rows.personRows.map((row) => ({ kind: 'person' as const, version: row.version, caseId: row.caseId, row })),
+		...rows.noteRows.map((row) => ({ kind: 'note' as const, version: row.version, caseId: row.caseId, row })),
+		...rows.visitRows.map((row) => ({ kind: 'visit' as const, version: row.version, caseId: row.caseId, row })),
+		...rows.tombstoneRows.map((row) => ({ kind: 'tombstone' as const, version: row.version, caseId: row.caseId, row }))
+	];
+}
