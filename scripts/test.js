@@ -16,8 +16,9 @@ if (!existsSync(chromium)) {
 const steps = [
 	['types', ['npx', 'svelte-kit', 'sync']],
 	['types', ['npx', 'svelte-check', '--tsconfig', './tsconfig.json', '--threshold', 'error', '--output', 'human']],
-	['unit, server and browser tests', ['npx', 'vitest', 'run']],
+	// Built first: some server tests start the real built server (healthz, faults).
 	['build', ['npx', 'vite', 'build', '--logLevel', 'warn']],
+	['unit, server and browser tests', ['npx', 'vitest', 'run']],
 	['end-to-end tests', ['npx', 'playwright', 'test']]
 ];
 

@@ -2,6 +2,7 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { sql } from 'drizzle-orm';
 import { getRuntime } from '$server/runtime';
+import { ConfigError } from '$server/config';
 import { appRouter } from '$server/trpc/routers/_app';
 import { SESSION_COOKIE, validateSessionToken } from '$server/auth/session';
 import { authPolicyFromConfig } from '$server/auth/policyFromConfig';
@@ -9,7 +10,15 @@ import { log } from '$server/log';
 import { securityHeaders } from '$server/http/securityHeaders';
 
 export const init: ServerInit = async () => {
-	await getRuntime();
+	try {
+		await getRuntime();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			console.error(`Carnet ne peut pas démarrer. ${error.message}`);
+			process.exit(1);
+		}
+		throw error;
+	}
 };
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
