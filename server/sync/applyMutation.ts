@@ -32,7 +32,7 @@ async function createNote(
 	const target = { caseId: payload.caseId, noteId: payload.noteId };
 	const refusal = await refuseWrite(tx, ctx, payload.caseId);
 	if (refusal) return rejected(id, refusal, target);
-	const existing = await sameNoteAgain(tx, ctx, payload.noteId, { caseId: payload.caseId, visitId: null });
+	const existing = await sameNoteAgain(tx, ctx, payload.noteId, { caseId: payload.caseId, visitId: null, body: payload.body });
 	if (existing === 'clash') return rejected(id, 'invalid', target);
 	if (existing) return { result: { id, status: 'applied', version: existing.version }, ...target, details: { again: true } };
 	const [row] = await tx
@@ -126,7 +126,7 @@ async function reportVisit(
 	const target = { caseId: visit.caseId, noteId: payload.noteId };
 	const refusal = await refuseWrite(tx, ctx, visit.caseId);
 	if (refusal) return rejected(id, refusal, target);
-	const existing = await sameNoteAgain(tx, ctx, payload.noteId, { caseId: visit.caseId, visitId: visit.id });
+	const existing = await sameNoteAgain(tx, ctx, payload.noteId, { caseId: visit.caseId, visitId: visit.id, body: payload.body });
 	if (existing === 'clash') return rejected(id, 'invalid', target);
 	if (existing) return { result: { id, status: 'applied', version: existing.version }, ...target, details: { again: true } };
 	const [row] = await tx
@@ -182,21 +182,26 @@ async function refuseWrite(tx: Executor, ctx: MutationContext, caseId: string): 
 }
 
 /**
- * Note ids are client UUIDs. The same note sent again under a new mutation id is accepted as
- * already there; an id already used for another case, author or visit is refused.
+ * Note ids are client UUIDs. The same note (case, author, visit, text) sent again under a new
+ * mutation id is accepted as already there; an id already used for anything else is refused.
  */
 async function sameNoteAgain(
 	tx: Executor,
 	ctx: MutationContext,
 	noteId: string,
-	expected: { caseId: string; visitId: string | null }
+	expected: { caseId: string; visitId: string | null; body: string }
 ): Promise<{ version: number } | 'clash' | null> {
 	const [row] = await tx
-		.select({ caseId: notes.caseId, authorId: notes.authorId, visitId: notes.visitId, version: notes.version })
+		.select({ caseId: notes.caseId, authorId: notes.authorId, visitId: notes.visitId, body: notes.body, revision: notes.revision, version: notes.version })
 		.from(notes)
 		.where(eq(notes.id, noteId));
 	if (!row) return null;
-	const same = row.caseId === expected.caseId && row.authorId === ctx.subject.id && row.visitId === expected.visitId;
+	const same =
+		row.caseId === expected.caseId &&
+		row.authorId === ctx.subject.id &&
+		row.visitId === expected.visitId &&
+		row.revision === 1 &&
+		row.body === expected.body;
 	return same ? { version: row.version } : 'clash';
 }
 
