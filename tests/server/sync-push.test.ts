@@ -6,7 +6,7 @@ import { databaseKinds, type TestDatabase } from '../support/testDatabase';
 import { TestClock } from '../support/testCaller';
 import { assignedCases, callerAs, type Caller, errorOf, seededDatabase, START } from './syncTestKit';
 
-const createNote = (caseId: string, body = 'Visite à domicile, échange avec la famille.', noteId = crypto.randomUUID()): Mutation => ({
+const createNote = (caseId: string, body = 'Visite à domicile, échange avec la famille.', noteId: string = crypto.randomUUID()): Mutation => ({
 	id: crypto.randomUUID(),
 	type: 'note.create',
 	baseVersion: null,
