@@ -1,10 +1,16 @@
 import { router } from '../trpc';
 import { authRouter } from './auth';
 import { syncRouter } from './sync';
+import { leadRouter } from './lead';
+import { adminRouter } from './admin';
+import { emergencyRouter } from './emergency';
 
 export const appRouter = router({
 	sync: syncRouter,
-	auth: authRouter
+	auth: authRouter,
+	lead: leadRouter,
+	admin: adminRouter,
+	emergency: emergencyRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,6 +16,21 @@ const messages: Record<ApiErrorInfo['appCode'], string> = {
 	'origin-mismatch': 'Requête refusée (origine inconnue).',
 	conflict: 'Cette fiche a été modifiée entre-temps : vos changements sont conservés à part.',
 	internal: 'Le serveur a rencontré un problème. Vos données sont conservées ; réessayez dans un instant.',
+	'account-conflict': 'Ce compte a été modifié entre-temps par quelqu’un d’autre : rechargez la fiche pour voir ses changements, puis refaites les vôtres.',
+	'username-taken': 'Cet identifiant est déjà utilisé : choisissez-en un autre.',
+	'team-organisation-mismatch': 'Cette équipe appartient à une autre organisation que le compte.',
+	'cannot-disable-self': 'Vous ne pouvez ni désactiver votre propre compte ni lui retirer le rôle d’administrateur.',
+	'cross-organisation-required': 'Cette personne appartient à une autre organisation : cochez « Intervenant d’une autre organisation » pour confirmer ce partage du dossier.',
+	'already-assigned': 'Cette personne est déjà affectée à ce dossier avec ce rôle.',
+	'reason-required': 'Indiquez le motif : il est obligatoire et sera inscrit au journal d’audit.',
+	'delegation-end-required': 'Indiquez une date de fin : une suppléance est toujours limitée dans le temps.',
+	'delegation-end-in-past': 'La date de fin doit être dans le futur et après la date de début.',
+	'delegation-too-long': 'Une suppléance ne peut pas dépasser 90 jours : choisissez une date de fin plus proche.',
+	'delegation-same-person': 'La personne suppléante doit être différente de la personne absente.',
+	'delegation-other-organisation': 'La suppléance se fait entre collègues d’une même organisation.',
+	'emergency-not-needed': 'Vous avez déjà accès à ce dossier : l’accès d’urgence n’est pas nécessaire.',
+	'note-changed': 'Cette note a été modifiée par son auteur entre-temps : relisez la nouvelle version avant de décider.',
+	'comment-required': 'Écrivez un commentaire pour expliquer ce qui est à reprendre.',
 	network: 'Pas de connexion au serveur. Vos données restent sur cet appareil ; réessayez quand le réseau revient.'
 };
 

@@ -13,6 +13,21 @@ export const appErrorCodes = [
 	'payload-too-large',
 	'origin-mismatch',
 	'conflict',
-	'internal'
+	'internal',
+	'account-conflict',
+	'username-taken',
+	'team-organisation-mismatch',
+	'cannot-disable-self',
+	'cross-organisation-required',
+	'already-assigned',
+	'reason-required',
+	'delegation-end-required',
+	'delegation-end-in-past',
+	'delegation-too-long',
+	'delegation-same-person',
+	'delegation-other-organisation',
+	'emergency-not-needed',
+	'note-changed',
+	'comment-required'
 ] as const;
 export type AppErrorCode = (typeof appErrorCodes)[number];
