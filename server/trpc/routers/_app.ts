@@ -1,5 +1,6 @@
 import { router } from '../trpc';
 import { authRouter } from './auth';
+import { accountRouter } from './account';
 import { syncRouter } from './sync';
 import { leadRouter } from './lead';
 import { adminRouter } from './admin';
@@ -8,6 +9,7 @@ import { emergencyRouter } from './emergency';
 export const appRouter = router({
 	sync: syncRouter,
 	auth: authRouter,
+	account: accountRouter,
 	lead: leadRouter,
 	admin: adminRouter,
 	emergency: emergencyRouter

@@ -86,3 +86,23 @@ export type CaseDetail = {
 	visits: VisitRecord[];
 	failures: RecordFailure[];
 };
+
+/** Ids of the cases held on the device (clear index, no decryption): sync.pull's `heldCaseIds`. */
+export async function listHeldCaseIds(): Promise<string[]> {
+	return (await requireDb().cases.toCollection().primaryKeys()) as string[];
+}
+
+/** Case ids with unsynced work (outbox) or a draft, from clear indexes: the caseload's markers. */
+export async function listCaseIdsWithLocalWork(): Promise<{ unsynced: Set<string>; drafts: Set<string> }> {
+	const db = requireDb();
+	const [outbox, drafts] = await Promise.all([db.outbox.toArray(), db.drafts.toArray()]);
+	return {
+		unsynced: new Set(outbox.map((row) => row.caseId).filter((id): id is string => !!id)),
+		drafts: new Set(drafts.map((row) => row.caseId))
+	};
+}
+
+/** Every note on the device, decrypted (for the in-memory search; dropped with the page on lock). */
+export async function listNotes(): Promise<{ items: NoteRecord[]; failures: RecordFailure[] }> {
+	return openRows(notesTable, await requireDb().notes.toArray());
+}

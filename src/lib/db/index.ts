@@ -3,7 +3,7 @@
  * something about a person is encrypted on write and decrypted on read; see DESIGN.md.
  */
 export { StoreError, type StoreErrorCode } from './StoreError';
-export { openStore, closeStore, storeNameFor, isStoreOpen, isUnlocked } from './session';
+export { openStore, openStoreByName, currentStoreName, closeStore, storeNameFor, isStoreOpen, isUnlocked } from './session';
 export {
 	hasKeyring,
 	createKeyring,
@@ -13,7 +13,7 @@ export {
 	lockKeyring
 } from './keyring';
 export { putCases, putPersons, putNotes, putVisits, putPullPage } from './putRecords';
-export { getCase, listCaseload, getCaseDetail, type CaseloadItem, type CaseDetail } from './caseload';
+export { getCase, listCaseload, getCaseDetail, listHeldCaseIds, listCaseIdsWithLocalWork, listNotes, type CaseloadItem, type CaseDetail } from './caseload';
 export { deleteCases, applyTombstones } from './deleteCases';
 export { wipeStore } from './wipeStore';
 export { saveDraft, listDrafts, deleteDraft } from './drafts';

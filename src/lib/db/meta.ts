@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { devicePolicySchema } from '$lib/shared/sync';
+import { roles } from '$lib/shared/domain';
 import type { MetaRow, SealedFields } from './CarnetDb';
 import { openRow, sealValue, type SealedTable } from './sealedTable';
 import { requireDb } from './session';
@@ -17,7 +18,9 @@ const metaSchemas = {
 	/** Journal HMAC secret from the server: 64 hex characters. */
 	journalSecret: z.string().regex(/^[0-9a-fA-F]{64}$/),
 	/** Seq and MAC of the last journal entry appended (kept after the entries are acknowledged). */
-	journalHead: z.object({ seq: z.number().int().nonnegative(), mac: z.string().regex(/^[0-9a-f]{64}$/) })
+	journalHead: z.object({ seq: z.number().int().nonnegative(), mac: z.string().regex(/^[0-9a-f]{64}$/) }),
+	/** The signed-in user as the server last described them (auth.me), for offline use. */
+	profile: z.looseObject({ id: z.uuid(), displayName: z.string(), role: z.enum(roles) })
 };
 
 export type MetaValues = { [K in keyof typeof metaSchemas]: z.infer<(typeof metaSchemas)[K]> } & {

@@ -25,6 +25,23 @@ export async function openStore(userId: string): Promise<void> {
 	await db.open();
 }
 
+/**
+ * Opens a store by its database name (offline, after a reload: the name was remembered, the
+ * user id is not kept in clear anywhere).
+ */
+export async function openStoreByName(name: string): Promise<void> {
+	if (!/^carnet-[0-9a-f]{32}$/.test(name)) throw new StoreError('no-store');
+	if (db?.name === name) return;
+	closeStore();
+	db = new CarnetDb(name);
+	await db.open();
+}
+
+/** Name of the open store, if any. */
+export function currentStoreName(): string | null {
+	return db?.name ?? null;
+}
+
 /** `carnet-` and 32 hex characters of SHA-256 over the user id. */
 export async function storeNameFor(userId: string): Promise<string> {
 	return `carnet-${(await sha256Hex(`carnet-store|${userId}`)).slice(0, 32)}`;

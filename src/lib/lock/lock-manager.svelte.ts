@@ -2,6 +2,7 @@ import { KDF_SALT_BYTES, deriveWrappingKey, randomBytes, type KdfParams } from '
 import {
 	StoreError,
 	getMeta,
+	isUnlocked,
 	lockKeyring,
 	setMeta,
 	unlockKeyring,
@@ -201,6 +202,16 @@ export class LockManager {
 		} finally {
 			this.busy = false;
 		}
+	}
+
+	/**
+	 * Adopts a data key installed outside `unlock` (the keyring just created or unlocked at an
+	 * online sign-in, where the password was already at hand). Does nothing while no key is installed.
+	 */
+	markUnlocked(): void {
+		if (!isUnlocked()) return;
+		this.failedAttempts = 0;
+		this.#opened();
 	}
 
 	forgetPin(): void {
