@@ -31,6 +31,10 @@ const messages: Record<ApiErrorInfo['appCode'], string> = {
 	'emergency-not-needed': 'Vous avez déjà accès à ce dossier : l’accès d’urgence n’est pas nécessaire.',
 	'note-changed': 'Cette note a été modifiée par son auteur entre-temps : relisez la nouvelle version avant de décider.',
 	'comment-required': 'Écrivez un commentaire pour expliquer ce qui est à reprendre.',
+	'request-closed': 'Cette demande est déjà close.',
+	'deadline-already-extended': 'Le délai de cette demande a déjà été prolongé (trois mois au plus).',
+	'erasure-refused': 'L’effacement n’est pas possible : une exception prévue par la loi s’applique.',
+	'nothing-to-change': 'Aucune modification : les valeurs saisies sont identiques aux valeurs enregistrées.',
 	network: 'Pas de connexion au serveur. Vos données restent sur cet appareil ; réessayez quand le réseau revient.'
 };
 
