@@ -5,6 +5,7 @@ import { syncRouter } from './sync';
 import { leadRouter } from './lead';
 import { adminRouter } from './admin';
 import { emergencyRouter } from './emergency';
+import { dpoRouter } from './dpo';
 
 export const appRouter = router({
 	sync: syncRouter,
@@ -12,7 +13,8 @@ export const appRouter = router({
 	account: accountRouter,
 	lead: leadRouter,
 	admin: adminRouter,
-	emergency: emergencyRouter
+	emergency: emergencyRouter,
+	dpo: dpoRouter
 });
 
 export type AppRouter = typeof appRouter;
