@@ -2,6 +2,7 @@ import { getConfig, type Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/client';
 import { seedDemoIfEmpty } from './db/seedDemo';
 import { log } from './log';
+import { startRetentionJob } from './retention/startRetentionJob';
 
 export interface Runtime {
 	config: Config;
@@ -28,6 +29,8 @@ export function getRuntime(): Promise<Runtime> {
 			const seeded = await seedDemoIfEmpty(database.db);
 			if (seeded) log('info', 'demo.seeded', seeded);
 		}
+		// Every process starts the daily job; job_runs lets only one of them run it each day.
+		if (config.RETENTION_JOB === 'on') startRetentionJob(database.db, config);
 		return { config, database };
 	})();
 	return runtime;
