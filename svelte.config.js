@@ -6,6 +6,8 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// Absolute asset paths: the prerendered shell is served for every URL when offline.
+		paths: { relative: false },
 		alias: {
 			$server: 'server'
 		},

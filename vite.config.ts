@@ -35,6 +35,8 @@ export default defineConfig({
 				navigateFallbackDenylist: [/^\/trpc/, /^\/healthz/],
 				runtimeCaching: [],
 				cleanupOutdatedCaches: true,
+				// The first install takes control at once, so the very first session already works offline.
+				clientsClaim: true,
 				maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
 			},
 			devOptions: { enabled: false }

@@ -29,6 +29,7 @@ export async function pullChanges(deviceId: string, onProgress?: (progress: Pull
 	const firstSync = cursor === null;
 	const progress: PullProgress = { pages: 0, records: 0, firstSync };
 	const result: PullResult = { records: 0, revokedCaseIds: [], droppedLocalWork: 0, policy: null };
+	onProgress?.({ ...progress });
 	for (let page = 0; page < 1_000; page++) {
 		const heldCaseIds = await listHeldCaseIds();
 		const response = await api.sync.pull.mutate({ deviceId, deviceLabel: deviceLabel(), cursor, heldCaseIds });
