@@ -7,17 +7,23 @@ import { checkCaseAccess } from '../../server/policy/checkCaseAccess';
 import { caseActions, type CaseAction } from '../../server/policy/caseActions';
 import { generateJournalSecret } from '../../server/sync/registerDevice';
 import { appRouter } from '../../server/trpc/routers/_app';
+import type { Need } from '../../server/policy/needs';
 import { JOURNAL_GENESIS_MAC } from '../../src/lib/shared/sync';
 import { databaseKinds, type TestDatabase } from '../support/testDatabase';
 import { callerFor, loadSessionUser, TestClock } from '../support/testCaller';
 import { assignedCases, DAY, seededDatabase, signEntries, START, userId } from './syncTestKit';
 
 /**
- * Who may call what, on one case (an assigned case of tisf.amelie), for every procedure of the
- * router. 'allowed': the procedure ran and reached the case; 'no-access': it ran and answered
- * "not found or no access" (or left the case out); 'denied': refused by the procedure's need;
- * 'wipe': the device is told to wipe. A procedure without a row fails the suite: adding one means
- * deciding who may call it.
+ * Who may call what, for every procedure of the router and every kind of caller.
+ *
+ * Two tables. `needMatrix` says, for each declared need, which callers get past it: every
+ * procedure is called by every subject with an empty input, and must be refused ('denied') or
+ * reached ('allowed': it ran, or failed later on its input) exactly as its need's row says.
+ * `procedureMatrix` goes further for the device procedures (auth, sync), on one case (an assigned
+ * case of tisf.amelie): 'allowed' = ran and reached the case; 'no-access' = ran and answered
+ * "not found or no access" (or left the case out); 'wipe' = the device is told to wipe.
+ * Case-level rules of the lead, admin, emergency and DPO procedures are tested by their owners'
+ * suites; this one guarantees that none of them is reachable past its need.
  */
 
 type Outcome = 'allowed' | 'denied' | 'no-access' | 'wipe';
@@ -53,6 +59,18 @@ const usernames: Record<Subject, string | null> = {
 /** Columns in the order of `subjects`. */
 const A = 'allowed', D = 'denied', N = 'no-access', W = 'wipe';
 const row = (...cells: Outcome[]) => Object.fromEntries(subjects.map((s, i) => [s, cells[i]])) as Record<Subject, Outcome>;
+
+const needMatrix: Record<Need, Record<Subject, Outcome>> = {
+	//                assigned  not  cov-in cov-out lead  lead2 admin dpo  anon disabled revoked
+	public: row(A, A, A, A, A, A, A, A, A, A, A),
+	// A disabled user holds no session (validateSessionToken drops it); past that, the policy reloads them.
+	session: row(A, A, A, A, A, A, A, A, D, A, A),
+	'signed-in': row(A, A, A, A, A, A, A, A, D, A, A),
+	sync: row(A, A, A, A, A, A, D, D, D, A, A),
+	review: row(D, D, D, D, A, A, D, D, D, D, D),
+	administer: row(D, D, D, D, D, D, A, D, D, D, D),
+	audit: row(D, D, D, D, D, D, D, A, D, D, D)
+};
 
 const procedureMatrix: Record<string, Record<string, Record<Subject, Outcome>>> = {
 	//                          assigned  not  cov-in cov-out lead  lead2 admin dpo  anon disabled revoked
@@ -194,11 +212,23 @@ describe.each(databaseKinds)('authorization matrix on %s', (kind) => {
 		}
 	};
 
-	it('has a row for every procedure of the router, and a probe for every row', () => {
-		const paths = Object.keys(appRouter._def.procedures).sort();
-		expect(Object.keys(procedureMatrix).sort()).toEqual(paths);
-		expect(Object.keys(probes).sort()).toEqual(paths);
-		for (const path of paths) expect(Object.keys(probes[path]).sort()).toEqual(Object.keys(procedureMatrix[path]).sort());
+	it('has a need row for every procedure of the router, and a probe for every case-level row', () => {
+		for (const [, need] of allProcedures) expect(Object.keys(needMatrix)).toContain(need);
+		expect(Object.keys(probes).sort()).toEqual(Object.keys(procedureMatrix).sort());
+		for (const path of Object.keys(procedureMatrix)) {
+			expect(allProcedures.map(([p]) => p)).toContain(path);
+			expect(Object.keys(probes[path]).sort()).toEqual(Object.keys(procedureMatrix[path]).sort());
+		}
+	});
+
+	const needCells = allProcedures.flatMap(([path, need]) => subjects.map((subject) => [path, need, subject, needMatrix[need]?.[subject]] as const));
+	it.each(needCells)('%s (need %s) as %s: %s', async (path, _need, subject, expected) => {
+		// Probed with the real session-less caller and an empty input: only the need decides here.
+		if (path === 'auth.logout' || path === 'auth.changePassword') return; // probed below with real inputs
+		const caller = await callerOf(subject);
+		const procedure = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input?: unknown) => Promise<unknown>;
+		const outcome = await outcomeOf(() => procedure(undefined));
+		expect(outcome === 'denied' ? 'denied' : 'allowed').toBe(expected);
 	});
 
 	const cells = Object.entries(procedureMatrix).flatMap(([path, variants]) =>
@@ -217,6 +247,10 @@ describe.each(databaseKinds)('authorization matrix on %s', (kind) => {
 		expect(decision.ok ? 'allowed' : 'no-access').toBe(expected);
 	});
 });
+
+const allProcedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { need?: Need } } }>).map(
+	([path, procedure]) => [path, procedure._def.meta?.need as Need] as const
+);
 
 function pushReached(result: unknown): boolean {
 	const [first] = (result as { results: { status: string }[] }).results;
