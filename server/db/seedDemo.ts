@@ -61,6 +61,8 @@ async function seedDemo(db: Database, now: Date): Promise<Record<string, number>
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 	const day = 86_400_000;
 	const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+	// Visits at office hours (UTC, which is close enough to Paris time for a demo).
+	const startOfDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
 
 	const [association] = await db.insert(organisations).values({ name: 'Association Demo', kind: 'association' }).returning();
 	const [provider] = await db.insert(organisations).values({ name: 'Aide à domicile Demo (prestataire)', kind: 'provider' }).returning();
@@ -172,14 +174,16 @@ async function seedDemo(db: Database, now: Date): Promise<Record<string, number>
 			childNames.push(first);
 			personValues.push({ caseId: c.id, role: 'child', firstName: first, lastName: family, birthDate: isoDate(new Date(now.getTime() - (age * 365 + Math.floor(rand() * 300)) * day)), address, relationship: k === 0 ? 'Enfant suivi' : 'Fratrie' });
 		}
-		const parentName = pick(texts.adultFirstNames);
-		personValues.push({ caseId: c.id, role: 'parent', firstName: parentName, lastName: family, address, phone: `01 99 00 ${String(Math.floor(rand() * 90) + 10)} ${String(Math.floor(rand() * 90) + 10)}`, email: `${parentName.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${family.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}@example.org`, relationship: rand() < 0.5 ? 'Mère' : 'Père' });
+		// adultFirstNames alternates women's and men's names.
+		const parentIndex = Math.floor(rand() * texts.adultFirstNames.length);
+		const parentName = texts.adultFirstNames[parentIndex];
+		personValues.push({ caseId: c.id, role: 'parent', firstName: parentName, lastName: family, address, phone: `01 99 00 ${String(Math.floor(rand() * 90) + 10)} ${String(Math.floor(rand() * 90) + 10)}`, email: `${parentName.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${family.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}@example.org`, relationship: parentIndex % 2 === 0 ? 'Mère' : 'Père' });
 		if (rand() < 0.5) personValues.push({ caseId: c.id, role: 'entourage', firstName: pick(texts.adultFirstNames), lastName: pick(texts.lastNames), phone: `01 99 00 ${String(Math.floor(rand() * 90) + 10)} ${String(Math.floor(rand() * 90) + 10)}`, relationship: pick(['Grand-mère', 'Oncle', 'Voisine', 'Marraine']) });
 
 		const worker = referentOf.get(c.id) ?? null;
 		for (let v = 0; v < 2; v++) {
 			const future = v === 0;
-			visitValues.push({ caseId: c.id, userId: worker, plannedAt: new Date(now.getTime() + (future ? 1 + Math.floor(rand() * 14) : -(3 + Math.floor(rand() * 20))) * day + (9 + Math.floor(rand() * 8)) * 3_600_000), status: future ? 'planned' : 'done', place: pick(texts.visitPlaces), purpose: pick(texts.visitPurposes) });
+			visitValues.push({ caseId: c.id, userId: worker, plannedAt: new Date(startOfDay + (future ? 1 + Math.floor(rand() * 14) : -(3 + Math.floor(rand() * 20))) * day + (8 + Math.floor(rand() * 9)) * 3_600_000 + (rand() < 0.5 ? 1_800_000 : 0)), status: future ? 'planned' : 'done', place: pick(texts.visitPlaces), purpose: pick(texts.visitPurposes) });
 		}
 		if (!worker) continue;
 		const noteCount = 2 + Math.floor(rand() * 4);
