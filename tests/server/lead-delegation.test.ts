@@ -68,8 +68,8 @@ describe.each(databaseKinds)('lead assignments, suppléances and emergency acces
 		const bruno = await userId(handle.db, 'aed.bruno');
 		const amelie = await userId(handle.db, 'tisf.amelie');
 		const ines = await userId(handle.db, 'tisf.ines');
-		const base = { fromUserId: bruno, toUserId: amelie, reason: 'Congés', endsAt: inDays(10) };
-		const code = async (input: Partial<typeof base> & { endsAt?: string | null }) => (await errorOf(david.lead.createDelegation({ ...base, ...input }))).message;
+		const base: { fromUserId: string; toUserId: string; reason: string; endsAt?: string | null } = { fromUserId: bruno, toUserId: amelie, reason: 'Congés', endsAt: inDays(10) };
+		const code = async (input: Partial<typeof base>) => (await errorOf(david.lead.createDelegation({ ...base, ...input }))).message;
 		expect(await code({ endsAt: null })).toBe('delegation-end-required');
 		expect(await code({ endsAt: undefined })).toBe('delegation-end-required');
 		expect(await code({ endsAt: inDays(91) })).toBe('delegation-too-long');
