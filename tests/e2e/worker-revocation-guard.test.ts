@@ -1,0 +1,87 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+
+const DEMO_PASSWORD = 'Carnet-Demo-2026!';
+
+async function signIn(page: Page, username: string) {
+	await page.goto('/connexion');
+	await page.getByLabel('Identifiant').fill(username);
+	await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+async function apiSignIn(request: APIRequestContext, username: string) {
+	const response = await request.post('/trpc/auth.login', { data: { username, password: DEMO_PASSWORD } });
+	expect(response.status()).toBe(200);
+}
+
+async function rawCount(page: Page, store: string): Promise<number> {
+	return page.evaluate(async (storeName) => {
+		let total = 0;
+		for (const info of await indexedDB.databases()) {
+			if (!info.name?.startsWith('carnet-')) continue;
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const request = indexedDB.open(info.name!);
+				request.onsuccess = () => resolve(request.result);
+				request.onerror = () => reject(request.error);
+			});
+			if (db.objectStoreNames.contains(storeName)) {
+				total += await new Promise<number>((resolve) => {
+					const request = db.transaction(storeName).objectStore(storeName).count();
+					request.onsuccess = () => resolve(request.result);
+				});
+			}
+			db.close();
+		}
+		return total;
+	}, store);
+}
+
+test('a case unassigned on the server leaves the screen and IndexedDB at the next sync', async ({ page, playwright, baseURL }) => {
+	await signIn(page, 'tisf.amelie');
+	await expect(page.getByText('Tout est envoyé')).toBeVisible();
+	const cases = page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem');
+	await expect(cases).toHaveCount(10);
+	expect(await rawCount(page, 'cases')).toBe(10);
+
+	// The team lead ends one of Amélie's assignments, through the real API.
+	const lead = await playwright.request.newContext({ baseURL });
+	await apiSignIn(lead, 'chef.david');
+	const team = (await (await lead.get('/trpc/lead.team')).json()).result.data as {
+		cases: { id: string; reference: string; holders: { assignmentId: string; displayName: string }[] }[];
+	};
+	const target = team.cases.find((c) => c.holders.length === 1 && c.holders[0].displayName === 'Amélie Roussel');
+	expect(target).toBeTruthy();
+	const ended = await lead.post('/trpc/lead.endAssignment', { data: { assignmentId: target!.holders[0].assignmentId } });
+	expect(ended.status()).toBe(200);
+	await lead.dispose();
+
+	await page.getByRole('button', { name: 'Synchroniser' }).click();
+	await expect(cases).toHaveCount(9);
+	await expect(page.getByText(target!.reference)).toHaveCount(0);
+	await expect(page.getByText('ne vous est plus attribué')).toBeVisible();
+	expect(await rawCount(page, 'cases')).toBe(9);
+	await page.goto(`/app/dossier/${target!.id}`);
+	await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Déverrouiller' }).click();
+	await expect(page.getByRole('heading', { name: 'Dossier indisponible' })).toBeVisible();
+});
+
+test('the free-text guard flags a NIR, a phone number and a health word, not an ordinary sentence', async ({ page }) => {
+	await signIn(page, 'aed.bruno');
+	await expect(page.getByText('Tout est envoyé')).toBeVisible();
+	await page.getByRole('list', { name: 'Dossiers' }).getByRole('link').first().click();
+	await page.getByRole('link', { name: 'Nouvelle note' }).click();
+	const text = page.getByLabel('Texte de la note');
+
+	await text.fill('Visite au domicile, l’enfant a fait ses devoirs avec sa mère, bonne ambiance.');
+	await expect(page.getByText('Aucun passage à vérifier.')).toBeVisible();
+
+	await text.fill('La mère (NIR 2 84 12 75 108 023 97, tél. 06 12 34 56 78) dit avoir une dépression.');
+	await expect(page.getByText('3 passages à vérifier. Ces alertes ne bloquent pas l’envoi.')).toBeVisible();
+	await expect(page.getByText(/sécurité sociale/).first()).toBeVisible();
+	await expect(page.getByText(/Numéro de téléphone/).first()).toBeVisible();
+	await page.getByRole('button', { name: 'Marquer « Santé »' }).click();
+	await expect(page.getByLabel('Catégorie sensible')).toHaveValue('health');
+	// It warns and never blocks: the note can still be sent.
+	await expect(page.getByRole('button', { name: 'Envoyer', exact: true })).toBeEnabled();
+});
