@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from '../db/client';
-import { devices, journalHeads, organisations } from '../db/schema';
+import { cases, devices, journalHeads, notes, organisations, persons, tombstones, visits } from '../db/schema';
 import { appendAuditEvent } from '../audit/appendAuditEvent';
 import { notFoundOrNoAccess } from '../trpc/appError';
-import { deviceCaseAccessFor } from '../policy/caseAccessFor';
+import { listCaseGrants } from '../policy/caseAccessFor';
 import { loadPolicySubject, type PolicySubject, type UserRef } from '../policy/loadPolicySubject';
 import type { PullInput, PullOutput } from '../../src/lib/shared/sync';
 import { countCaseRows, readChangedRows, readWholeCases, type CaseRows } from './readCaseRows';
@@ -81,22 +82,17 @@ export async function pullChanges(
 }
 
 async function readPage(tx: Executor, subject: PolicySubject, input: PullInput, pageRows: number, now: Date) {
-	const access = await deviceCaseAccessFor(tx, subject, now);
-	const [org] = await tx
-		.select({ lockTimeoutSeconds: organisations.lockTimeoutSeconds, maxOfflineDays: organisations.maxOfflineDays })
-		.from(organisations)
-		.where(eq(organisations.id, subject.organisationId));
-	const [head] = await tx.select({ lastSeq: journalHeads.lastSeq }).from(journalHeads).where(eq(journalHeads.deviceId, input.deviceId));
-
+	const access = new Map((await listCaseGrants(tx, subject, now)).filter((g) => g.access.kind !== 'team').map((g) => [g.caseId, g.access]));
 	const held = new Set(input.heldCaseIds);
 	const revokedCaseIds = [...held].filter((id) => !access.has(id)).sort();
 	const keptCaseIds = [...held].filter((id) => access.has(id));
 	const newCaseIds = [...access.keys()].filter((id) => !held.has(id)).sort();
 	const cursorIn = Number(input.cursor ?? '0');
+	const [meta] = await readPageMeta(tx, subject.organisationId, input.deviceId, keptCaseIds, cursorIn);
 
 	// 1. Changes to held cases, merged across tables in version order.
 	let changes: StreamItem[] = [];
-	if (keptCaseIds.length > 0) {
+	if (meta?.changed) {
 		changes = streamOf(await readChangedRows(tx, keptCaseIds, cursorIn, pageRows + 1, subject.id)).sort((a, b) => a.version - b.version);
 	}
 	const changesCut = changes.length > pageRows;
@@ -134,8 +130,8 @@ async function readPage(tx: Executor, subject: PolicySubject, input: PullInput, 
 		notes: items.flatMap((i) => (i.kind === 'note' ? [toNoteRecord(i.row, subject.habilitations)] : [])),
 		visits: items.flatMap((i) => (i.kind === 'visit' ? [toVisitRecord(i.row)] : [])),
 		tombstones: items.flatMap((i) => (i.kind === 'tombstone' ? [toTombstone(i.row)] : [])),
-		policy: { lockTimeoutSeconds: org?.lockTimeoutSeconds ?? 300, maxOfflineDays: org?.maxOfflineDays ?? 7 },
-		journalAckSeq: head?.lastSeq ?? 0
+		policy: { lockTimeoutSeconds: meta?.lockTimeoutSeconds ?? 300, maxOfflineDays: meta?.maxOfflineDays ?? 7 },
+		journalAckSeq: meta?.journalAckSeq ?? 0
 	};
 	const audit = {
 		caseIds: sentCaseIds,
@@ -147,6 +143,28 @@ async function readPage(tx: Executor, subject: PolicySubject, input: PullInput, 
 		hasMore
 	};
 	return { output, audit };
+}
+
+/**
+ * One round trip for what every pull needs: the organisation's device policy, the journal ack,
+ * and whether any held case changed since the cursor (an unchanged device stops there).
+ */
+function readPageMeta(tx: Executor, organisationId: string, deviceId: string, caseIds: string[], cursor: number) {
+	const changedIn = (table: typeof cases | typeof persons | typeof notes | typeof visits | typeof tombstones, caseColumn: AnyPgColumn) =>
+		sql`exists (${tx.select({ one: sql`1` }).from(table).where(and(inArray(caseColumn, caseIds), gt(table.version, cursor)))})`;
+	const changed =
+		caseIds.length === 0
+			? sql<boolean>`false`
+			: sql<boolean>`(${changedIn(cases, cases.id)} or ${changedIn(persons, persons.caseId)} or ${changedIn(notes, notes.caseId)} or ${changedIn(visits, visits.caseId)} or ${changedIn(tombstones, tombstones.caseId)})`;
+	return tx
+		.select({
+			lockTimeoutSeconds: organisations.lockTimeoutSeconds,
+			maxOfflineDays: organisations.maxOfflineDays,
+			journalAckSeq: sql<number>`coalesce((select ${journalHeads.lastSeq} from ${journalHeads} where ${journalHeads.deviceId} = ${deviceId}), 0)`.mapWith(Number),
+			changed: changed.mapWith(Boolean)
+		})
+		.from(organisations)
+		.where(eq(organisations.id, organisationId));
 }
 
 type StreamItem =
