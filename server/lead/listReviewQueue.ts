@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { cases, notes, users } from '../db/schema';
 import type { NoteKind, NoteStatus } from '../../src/lib/shared/domain';
@@ -22,7 +22,10 @@ export async function listReviewQueue(db: Executor, lead: PolicySubject, filter:
 	if (filter.caseId) conditions.push(eq(notes.caseId, filter.caseId));
 	if (filter.kind) conditions.push(eq(notes.kind, filter.kind));
 	if (filter.offlineOnly) conditions.push(writtenOfflineSql);
-	if (filter.before) conditions.push(lt(notes.receivedAt, new Date(filter.before)));
+	if (filter.before) {
+		const { receivedAt, id } = parseCursor(filter.before);
+		conditions.push(or(lt(notes.receivedAt, receivedAt), and(eq(notes.receivedAt, receivedAt), lt(notes.id, id)))!);
+	}
 
 	const rows = await db
 		.select({
@@ -57,7 +60,7 @@ export async function listReviewQueue(db: Executor, lead: PolicySubject, filter:
 			receivedAt: row.receivedAt.toISOString(),
 			reviewedAt: row.reviewedAt?.toISOString() ?? null
 		})),
-		nextBefore: rows.length > REVIEW_PAGE_SIZE ? page[page.length - 1].receivedAt.toISOString() : null
+		nextBefore: rows.length > REVIEW_PAGE_SIZE ? `${page[page.length - 1].receivedAt.toISOString()}|${page[page.length - 1].id}` : null
 	};
 }
 
@@ -67,6 +70,12 @@ export interface ReviewQueueFilter {
 	caseId?: string;
 	kind?: NoteKind;
 	offlineOnly?: boolean;
-	/** Paging: notes received strictly before this ISO time. */
+	/** Paging: the `nextBefore` of the previous page (received time and id of its last note). */
 	before?: string;
+}
+
+/** Notes received at the same instant are ordered by id, so a page boundary never skips one. */
+function parseCursor(cursor: string): { receivedAt: Date; id: string } {
+	const [at, id] = cursor.split('|');
+	return { receivedAt: new Date(at), id };
 }

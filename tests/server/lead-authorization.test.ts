@@ -109,7 +109,9 @@ describe.each(databaseKinds)('lead procedures: authorization on %s', (kind) => {
 		expect((await helene.lead.delegations()).some((d) => d.id === ids.delegationId)).toBe(false);
 		expect((await helene.lead.emergencyGrants()).some((g) => g.id === ids.grantId)).toBe(false);
 		const david = callers.leadOfTeam;
-		expect((await david.lead.reviewQueue({ status: 'all' })).notes.some((n) => n.id === ids.note.id)).toBe(true);
+		expect((await david.lead.reviewQueue({ status: 'all', caseId: ids.note.caseId })).notes.some((n) => n.id === ids.note.id)).toBe(true);
+		// Naming the case in the filter does not widen what the other lead sees.
+		expect((await helene.lead.reviewQueue({ status: 'all', caseId: ids.note.caseId })).notes).toEqual([]);
 		expect((await david.lead.delegations()).some((d) => d.id === ids.delegationId)).toBe(true);
 		expect((await david.lead.emergencyGrants()).some((g) => g.id === ids.grantId)).toBe(true);
 	});

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, cases, notes, teams, users } from '../../server/db/schema';
 import { verifyAuditChain } from '../../server/audit/verifyAuditChain';
@@ -139,6 +139,30 @@ describe.each(databaseKinds)('lead review on %s', (kind) => {
 		const [row] = await handle.db.select({ status: notes.status, reviewedBy: notes.reviewedBy }).from(notes).where(eq(notes.id, opened.id));
 		const [davidRow] = await handle.db.select({ id: users.id }).from(users).where(eq(users.username, 'chef.david'));
 		expect(row).toEqual({ status: 'reviewed', reviewedBy: davidRow.id });
+	});
+
+	it('pages through the whole queue without skipping notes received at the same instant', async () => {
+		const david = await callerAs(handle.db, 'chef.david', clock);
+		const bruno = await userId(handle.db, 'aed.bruno');
+		const [c] = await assignedCases(handle.db, 'aed.bruno');
+		const at = new Date(clock.now().getTime() - 1_000);
+		await handle.db.insert(notes).values(Array.from({ length: 60 }, () => ({ id: crypto.randomUUID(), caseId: c.id, authorId: bruno, kind: 'call' as const, body: 'Appel', createdOnDeviceAt: at, receivedAt: at })));
+		const seen: string[] = [];
+		let before: string | undefined;
+		for (let i = 0; i < 20; i++) {
+			const page = await david.lead.reviewQueue({ status: 'all', before });
+			seen.push(...page.notes.map((n) => n.id));
+			if (!page.nextBefore) break;
+			before = page.nextBefore;
+		}
+		const [{ total }] = await handle.db
+			.select({ total: count() })
+			.from(notes)
+			.innerJoin(cases, eq(cases.id, notes.caseId))
+			.innerJoin(teams, eq(teams.id, cases.teamId))
+			.where(and(eq(teams.name, 'AED Nord'), ne(notes.status, 'draft'), inArray(cases.status, ['open', 'closed'])));
+		expect(new Set(seen).size).toBe(seen.length);
+		expect(seen.length).toBe(total);
 	});
 
 	it('keeps the audit chain intact', async () => {

@@ -27,7 +27,7 @@ export const leadRouter = router({
 				caseId: z.uuid().optional(),
 				kind: z.enum(noteKinds).optional(),
 				offlineOnly: z.boolean().optional(),
-				before: isoDateTime.optional()
+				before: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|[0-9a-f-]{36}$/).optional()
 			})
 		)
 		.query(({ ctx, input }) => listReviewQueue(ctx.db, ctx.lead, input, ctx.now())),
