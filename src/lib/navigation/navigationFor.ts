@@ -11,6 +11,7 @@ export function navigationFor(role: Role): NavigationLink[] {
 		case 'worker':
 			return [
 				{ href: '/app', label: 'Mes dossiers' },
+				{ href: '/app/urgence', label: 'Accès d’urgence' },
 				{ href: '/app/compte', label: 'Mon compte' }
 			];
 		case 'lead':
