@@ -1,0 +1,133 @@
+/**
+ * The benchmark page: the real client modules of src/lib (store, crypto, sync engine, search),
+ * bundled by esbuild (bench/browser/bundleHarness.ts) and served by Playwright at the app's
+ * origin, so that the sync engine's tRPC client reaches the real server with the session cookie.
+ */
+import { Dexie } from 'dexie';
+import { api } from '$lib/api/client';
+import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
+import { createKeyring, listCaseload, listNotes, lockKeyring, openStoreByName, unlockKeyring, wipeStore } from '$lib/db';
+import { syncWithServer } from '$lib/sync/syncWithServer';
+import { buildCaseSearchIndex, searchCaseIndex } from '$lib/search/searchCaseload';
+import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
+
+/** Light KDF parameters where the KDF is not what is measured. */
+const LIGHT_KDF: KdfParams = { algorithm: 'argon2id', memoryKiB: 1_024, iterations: 1, parallelism: 1 };
+
+function freshStoreName(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(16));
+	return `carnet-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+async function freshStore(password: string, kdfParams: KdfParams) {
+	await openStoreByName(freshStoreName());
+	await createKeyring(password, { kdfParams });
+}
+
+type Page = { cases: CaseRecord[]; persons: PersonRecord[]; notes: NoteRecord[]; visits: VisitRecord[] };
+
+const bench = {
+	/** First sync of an empty store through the real engine (push outbox, pull pages, journal). */
+	async initialSync(): Promise<{ ms: number; records: number }> {
+		await freshStore('bench-password', LIGHT_KDF);
+		const started = performance.now();
+		const result = await syncWithServer();
+		const ms = performance.now() - started;
+		await wipeStore();
+		return { ms, records: result.pull.records };
+	},
+
+	/** The same records as a first sync, fetched once (not timed), kept for plainPut. */
+	async fetchRecords(): Promise<number> {
+		const deviceId = crypto.randomUUID();
+		const all: Page = { cases: [], persons: [], notes: [], visits: [] };
+		let cursor: string | null = null;
+		for (;;) {
+			const heldCaseIds = all.cases.map((c) => c.id);
+			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds });
+			if (page.wipe) throw new Error('wiped');
+			for (const key of ['cases', 'persons', 'notes', 'visits'] as const) (all[key] as unknown[]).push(...page[key]);
+			cursor = page.cursor;
+			if (!page.hasMore) break;
+		}
+		(globalThis as { benchRecords?: Page }).benchRecords = all;
+		return all.cases.length + all.persons.length + all.notes.length + all.visits.length;
+	},
+
+	/** The floor: those records in plain text, Dexie bulkPut in one transaction, no server, no crypto. */
+	async plainPut(): Promise<{ ms: number }> {
+		const records = (globalThis as { benchRecords?: Page }).benchRecords!;
+		const name = `bench-plain-${crypto.randomUUID()}`;
+		const db = new Dexie(name);
+		db.version(1).stores({ cases: 'id', persons: 'id, caseId', notes: 'id, caseId', visits: 'id, caseId' });
+		await db.open();
+		const started = performance.now();
+		await db.transaction('rw', [db.table('cases'), db.table('persons'), db.table('notes'), db.table('visits')], async () => {
+			await db.table('cases').bulkPut(records.cases);
+			await db.table('persons').bulkPut(records.persons);
+			await db.table('notes').bulkPut(records.notes);
+			await db.table('visits').bulkPut(records.visits);
+		});
+		const ms = performance.now() - started;
+		db.close();
+		await Dexie.delete(name);
+		return { ms };
+	},
+
+	/** Makes a synced store with the shipped KDF parameters and locks it (setup for unlock and search). */
+	async prepareSyncedStore(password: string): Promise<void> {
+		await freshStore(password, DEFAULT_KDF_PARAMS);
+		await syncWithServer();
+		lockKeyring();
+	},
+
+	/** Unlock with the shipped parameters: argon2id derivation + AES-KW unwrap. */
+	async unlock(password: string): Promise<{ ms: number }> {
+		lockKeyring();
+		const started = performance.now();
+		await unlockKeyring(password);
+		return { ms: performance.now() - started };
+	},
+
+	/** What the caseload does after unlock: decrypt cases, persons, visits and every note, build the search index. */
+	async loadCaseload(): Promise<{ ms: number; notes: number }> {
+		const started = performance.now();
+		const caseload = await listCaseload();
+		const notes = await listNotes();
+		const index = buildCaseSearchIndex(
+			caseload.items.map((item) => ({ case: item.case, persons: item.persons, measureLabel: item.case.measureType })),
+			notes.items
+		);
+		const ms = performance.now() - started;
+		(globalThis as { benchState?: unknown }).benchState = { caseload, notes, index };
+		return { ms, notes: notes.items.length };
+	},
+
+	/** One query over the index built by loadCaseload (what each keystroke costs). */
+	search(query: string): { ms: number; matches: number } {
+		const { index } = (globalThis as unknown as { benchState: { index: ReturnType<typeof buildCaseSearchIndex> } }).benchState;
+		const started = performance.now();
+		const matches = searchCaseIndex(index, query);
+		return { ms: performance.now() - started, matches: matches.size };
+	},
+
+	/** Building the index from 3,000 decrypted notes (once per unlock). */
+	searchIndex(): { ms: number } {
+		const { caseload, notes } = (globalThis as unknown as { benchState: { caseload: Awaited<ReturnType<typeof listCaseload>>; notes: Awaited<ReturnType<typeof listNotes>> } }).benchState;
+		const started = performance.now();
+		buildCaseSearchIndex(
+			caseload.items.map((item) => ({ case: item.case, persons: item.persons, measureLabel: item.case.measureType })),
+			notes.items
+		);
+		return { ms: performance.now() - started };
+	},
+
+	async cleanup(): Promise<void> {
+		delete (globalThis as { benchState?: unknown }).benchState;
+		await wipeStore().catch(() => {});
+		for (const info of await indexedDB.databases()) if (info.name) await Dexie.delete(info.name);
+	}
+};
+
+(globalThis as unknown as { bench: typeof bench }).bench = bench;
+document.title = 'bench-ready';

@@ -1,0 +1,67 @@
+// `npm run bench`: every benchmark, then a plain table; `npm run bench -- --json` prints one JSON
+// object instead. Options: --no-build (reuse bench/.cache/app), --only=server|browser, --quick.
+// See BENCHMARKS.md.
+import os from 'node:os';
+import { adminUrl, benchDatabaseUrl, benchPortBase } from './config';
+import { LARGE_DATASET, datasetPresent, generateDataset } from './dataset/generateDataset';
+import { appBuilt, buildApp, startApp } from './lib/appServer';
+import { Figures } from './lib/figures';
+import { benchIncrementalPull, benchPullThroughput, benchPushThroughput, prepareDevices } from './scenarios/serverSync';
+import { benchBrowser } from './scenarios/browser';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const quick = args.includes('--quick');
+// With --json, progress goes to stderr so that stdout is the JSON object alone.
+const log = (line: string) => (json ? console.error(line) : console.log(line));
+
+const figures = new Figures();
+const started = performance.now();
+
+if (!(await datasetPresent(benchDatabaseUrl, LARGE_DATASET))) {
+	log('large dataset missing: generating it (npm run bench:data)');
+	await generateDataset(adminUrl, benchDatabaseUrl, LARGE_DATASET, log);
+}
+if (!args.includes('--no-build') || !appBuilt()) buildApp(log);
+
+const server = await startApp(benchDatabaseUrl, benchPortBase);
+try {
+	if (!only || only === 'server') {
+		const o = {
+			databaseUrl: benchDatabaseUrl,
+			server,
+			figures,
+			log,
+			users: LARGE_DATASET.users,
+			pullCalls: quick ? 100 : 300,
+			runs: quick ? 2 : 3,
+			devices: 100,
+			seconds: quick ? 5 : 10
+		};
+		log('incremental_pull');
+		await benchIncrementalPull(o);
+		log('pull_throughput / server_rss (100 devices)');
+		const devices = await prepareDevices(o, o.devices);
+		await benchPullThroughput(o, devices);
+		log('push_throughput (100 devices)');
+		await benchPushThroughput(o, devices);
+	}
+	if (!only || only === 'browser') {
+		await benchBrowser({ server, figures, log, databaseUrl: benchDatabaseUrl, runs: quick ? 2 : 3 });
+	}
+} finally {
+	await server.stop();
+}
+
+const meta = {
+	date: new Date().toISOString(),
+	machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+	seconds: Math.round((performance.now() - started) / 1000)
+};
+if (json) {
+	console.log(JSON.stringify({ ...meta, figures: figures.toJSON() }, null, 2));
+} else {
+	console.log(`\nCarnet benchmarks — ${meta.date} — ${meta.machine} — ${meta.seconds} s\n`);
+	console.log(figures.toTable());
+}

@@ -1,0 +1,252 @@
+import postgres from 'postgres';
+import { openDatabase } from '../../server/db/client';
+import { pullChanges } from '../../server/sync/pullChanges';
+import type { PullOutput } from '../../src/lib/shared/sync';
+import type { AppServer } from '../lib/appServer';
+import type { Figures } from '../lib/figures';
+import { createSessions } from '../lib/sessions';
+import { percentile } from '../lib/stats';
+import { callMutation, createAgent } from '../lib/trpcHttp';
+import { ids } from '../dataset/generateDataset';
+
+export interface ServerSyncOptions {
+	databaseUrl: string;
+	server: AppServer;
+	figures: Figures;
+	log: (line: string) => void;
+	/** Workers in the dataset (users 1..n). */
+	users: number;
+	/** Sizes: tiny in the smoke test. */
+	pullCalls: number;
+	runs: number;
+	devices: number;
+	seconds: number;
+}
+
+type Device = { userId: string; token: string; deviceId: string; cursor: string | null; held: string[]; caseIds: string[] };
+
+/** Pulls until the device holds everything; returns the page sizes in bytes. */
+async function firstSync(pull: (input: object) => Promise<{ data: PullOutput; bytes: number }>, device: Device) {
+	for (let page = 0; page < 100; page++) {
+		const { data } = await pull({ deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held });
+		if (data.wipe) throw new Error('wiped');
+		device.held = [...new Set([...device.held, ...data.cases.map((c) => c.id)])];
+		device.cursor = data.cursor;
+		if (!data.hasMore) return;
+	}
+	throw new Error('first sync did not end');
+}
+
+/**
+ * incremental_pull: a device holding its 15 cases pulls with nothing changed, against the large
+ * database. Server time is pullChanges itself, called in-process on the same database (no HTTP,
+ * no JSON); the response size and the HTTP round trip come from the built server.
+ */
+export async function benchIncrementalPull(o: ServerSyncOptions): Promise<void> {
+	const handle = await openDatabase({ databaseUrl: o.databaseUrl, migrationsDir: 'server/db/migrations', poolSize: 10 });
+	const sql = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+	const agent = createAgent(4);
+	try {
+		const p95s: number[] = [];
+		const p50s: number[] = [];
+		const httpP95s: number[] = [];
+		const sizes: number[] = [];
+		for (let run = 0; run < o.runs; run++) {
+			// A different worker each run, away from the ones the throughput scenarios write to.
+			const userId = ids.user(o.users - run);
+			const token = (await createSessions(sql, [userId])).get(userId)!;
+			const device: Device = { userId, token, deviceId: crypto.randomUUID(), cursor: null, held: [], caseIds: [] };
+			await firstSync(async (input) => ({ data: await pullChanges(handle.db, { id: userId }, input as never, new Date()), bytes: 0 }), device);
+			const input = { deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held };
+			const times: number[] = [];
+			for (let i = 0; i < o.pullCalls + 20; i++) {
+				const started = performance.now();
+				const out = await pullChanges(handle.db, { id: userId }, input, new Date());
+				const ms = performance.now() - started;
+				if (out.wipe || out.hasMore || out.cases.length + out.notes.length > 0) throw new Error('incremental pull was not empty');
+				if (i >= 20) times.push(ms);
+			}
+			p95s.push(percentile(times, 95));
+			p50s.push(percentile(times, 50));
+			const http: number[] = [];
+			for (let i = 0; i < Math.min(o.pullCalls, 100) + 5; i++) {
+				const result = await callMutation(agent, o.server.url, 'sync.pull', input, token);
+				if (result.status !== 200) throw new Error(`sync.pull answered ${result.status}`);
+				if (i >= 5) http.push(result.ms);
+				if (i === 5) sizes.push(result.bytes);
+			}
+			httpP95s.push(percentile(http, 95));
+			o.log(`  incremental_pull run ${run + 1}: held ${device.held.length} cases, server p50 ${p50s.at(-1)!.toFixed(2)} ms p95 ${p95s.at(-1)!.toFixed(2)} ms, http p95 ${httpP95s.at(-1)!.toFixed(2)} ms, ${sizes.at(-1)} B`);
+		}
+		o.figures.add('incremental_pull.server_p95_ms', 'ms', p95s, { op: '<=', value: 10 });
+		o.figures.add('incremental_pull.server_p50_ms', 'ms', p50s);
+		o.figures.add('incremental_pull.http_p95_ms', 'ms', httpP95s);
+		o.figures.add('incremental_pull.response_bytes', 'B', sizes, { op: '<=', value: 2048 });
+	} finally {
+		agent.destroy();
+		await sql.end({ timeout: 1 });
+		await handle.close();
+	}
+}
+
+/** Sessions and a first sync for `count` devices of workers 1..count (setup of both throughput scenarios). */
+export async function prepareDevices(o: ServerSyncOptions, count: number): Promise<Device[]> {
+	const sql = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+	const agent = createAgent(20);
+	try {
+		const userIds = Array.from({ length: count }, (_, i) => ids.user(i + 1));
+		const tokens = await createSessions(sql, userIds);
+		const caseRows = await sql<{ user_id: string; case_id: string }[]>`select user_id, case_id from assignments where user_id in ${sql(userIds)}`;
+		const devices: Device[] = userIds.map((userId) => ({
+			userId,
+			token: tokens.get(userId)!,
+			deviceId: crypto.randomUUID(),
+			cursor: null,
+			held: [],
+			caseIds: caseRows.filter((r) => r.user_id === userId).map((r) => r.case_id)
+		}));
+		for (let i = 0; i < devices.length; i += 10) {
+			await Promise.all(
+				devices.slice(i, i + 10).map((device) =>
+					firstSync(async (input) => {
+						const result = await callMutation(agent, o.server.url, 'sync.pull', input, device.token);
+						if (result.status !== 200) throw new Error(`sync.pull answered ${result.status}`);
+						return { data: result.data as PullOutput, bytes: result.bytes };
+					}, device)
+				)
+			);
+		}
+		return devices;
+	} finally {
+		agent.destroy();
+		await sql.end({ timeout: 1 });
+	}
+}
+
+/** Closed loop: every device sends its next request as soon as the previous one answered. */
+async function closedLoop(
+	devices: Device[],
+	seconds: number,
+	server: AppServer,
+	request: (device: Device) => Promise<{ ok: boolean; ms: number; count: number }>
+) {
+	const latencies: number[] = [];
+	let errors = 0;
+	let done = 0;
+	let rssMax = server.rssMiB();
+	const sampler = setInterval(() => (rssMax = Math.max(rssMax, server.rssMiB())), 100);
+	const started = performance.now();
+	const deadline = started + seconds * 1000;
+	await Promise.all(
+		devices.map(async (device) => {
+			while (performance.now() < deadline) {
+				try {
+					const result = await request(device);
+					latencies.push(result.ms);
+					if (result.ok) done += result.count;
+					else errors++;
+				} catch {
+					errors++;
+				}
+			}
+		})
+	);
+	const elapsed = (performance.now() - started) / 1000;
+	clearInterval(sampler);
+	return { perSecond: done / elapsed, p99: percentile(latencies, 99), p50: percentile(latencies, 50), errors, rssMax, done };
+}
+
+/** pull_throughput: `devices` devices pulling with nothing changed, over loopback HTTP; server RSS sampled meanwhile. */
+export async function benchPullThroughput(o: ServerSyncOptions, devices: Device[]): Promise<void> {
+	const agent = createAgent(devices.length);
+	try {
+		const rates: number[] = [];
+		const p99s: number[] = [];
+		const errors: number[] = [];
+		const rss: number[] = [];
+		const pull = async (device: Device) => {
+			const result = await callMutation(agent, o.server.url, 'sync.pull', { deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held }, device.token);
+			const data = result.data as PullOutput | null;
+			const ok = result.status === 200 && data !== null && !data.wipe && data.cases.length === 0 && !data.hasMore;
+			return { ok, ms: result.ms, count: 1 };
+		};
+		await closedLoop(devices, Math.min(2, o.seconds), o.server, pull); // warm-up
+		for (let run = 0; run < o.runs; run++) {
+			const r = await closedLoop(devices, o.seconds, o.server, pull);
+			rates.push(r.perSecond);
+			p99s.push(r.p99);
+			errors.push(r.errors);
+			rss.push(r.rssMax);
+			o.log(`  pull_throughput run ${run + 1}: ${r.perSecond.toFixed(0)} pulls/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors, server RSS max ${r.rssMax.toFixed(0)} MiB`);
+		}
+		o.figures.add('pull_throughput.pulls_per_s', 'pulls/s', rates, { op: '>=', value: 500 });
+		o.figures.add('pull_throughput.p99_ms', 'ms', p99s, { op: '<=', value: 100 });
+		o.figures.add('pull_throughput.errors', 'count', errors, { op: '<=', value: 0 });
+		o.figures.add('server_rss.max_mib', 'MiB', rss, { op: '<=', value: 300 });
+	} finally {
+		agent.destroy();
+	}
+}
+
+/**
+ * push_throughput: each device pushes one new note per request, in a closed loop. Afterwards the
+ * database must hold each pushed note exactly once (0 duplicates) and every result be `applied`.
+ * The pushed notes are deleted at the end, so that the dataset stays as generated.
+ */
+export async function benchPushThroughput(o: ServerSyncOptions, devices: Device[]): Promise<void> {
+	const agent = createAgent(devices.length);
+	const sql = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+	const sent: string[] = [];
+	try {
+		const rates: number[] = [];
+		const p99s: number[] = [];
+		const errors: number[] = [];
+		const duplicates: number[] = [];
+		const push = async (device: Device) => {
+			const noteId = crypto.randomUUID();
+			const mutation = {
+				id: crypto.randomUUID(),
+				type: 'note.create',
+				baseVersion: null,
+				payload: {
+					noteId,
+					caseId: device.caseIds[sent.length % device.caseIds.length],
+					kind: 'observation',
+					body: 'Observation de test de charge : visite calme, devoirs faits, goûter partagé avec la fratrie.',
+					sensitiveCategory: null,
+					createdOnDeviceAt: new Date().toISOString()
+				}
+			};
+			sent.push(noteId);
+			const result = await callMutation(agent, o.server.url, 'sync.push', { deviceId: device.deviceId, mutations: [mutation] }, device.token);
+			const data = result.data as { wipe: boolean; results?: { status: string }[] } | null;
+			const ok = result.status === 200 && data !== null && !data.wipe && data.results?.[0]?.status === 'applied';
+			return { ok, ms: result.ms, count: 1 };
+		};
+		await closedLoop(devices, Math.min(2, o.seconds), o.server, push); // warm-up
+		for (let run = 0; run < o.runs; run++) {
+			const before = sent.length;
+			const since = new Date();
+			const r = await closedLoop(devices, o.seconds, o.server, push);
+			const runIds = sent.slice(before);
+			const [{ stored, distinct, extra }] = await sql<{ stored: number; distinct: number; extra: number }[]>`
+				select count(*)::int as stored, count(distinct id)::int as distinct,
+					(select count(*)::int from notes where received_at >= ${since} and author_id in ${sql(devices.map((d) => d.userId))} and not (id = any(${runIds}::uuid[]))) as extra
+				from notes where id = any(${runIds}::uuid[])`;
+			const dup = stored - distinct + extra;
+			rates.push(r.perSecond);
+			p99s.push(r.p99);
+			errors.push(r.errors + (runIds.length - stored));
+			duplicates.push(dup);
+			o.log(`  push_throughput run ${run + 1}: ${r.perSecond.toFixed(0)} mutations/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors, ${runIds.length} sent, ${stored} stored, ${dup} duplicates`);
+		}
+		o.figures.add('push_throughput.mutations_per_s', 'mutations/s', rates, { op: '>=', value: 300 });
+		o.figures.add('push_throughput.p99_ms', 'ms', p99s);
+		o.figures.add('push_throughput.errors', 'count', errors, { op: '<=', value: 0 });
+		o.figures.add('push_throughput.duplicates', 'count', duplicates, { op: '<=', value: 0 });
+	} finally {
+		agent.destroy();
+		await sql`delete from notes where id = any(${sent}::uuid[])`.catch(() => {});
+		await sql.end({ timeout: 1 });
+	}
+}
