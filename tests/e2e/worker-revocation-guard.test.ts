@@ -38,7 +38,7 @@ async function rawCount(page: Page, store: string): Promise<number> {
 
 test('a case unassigned on the server leaves the screen and IndexedDB at the next sync', async ({ page, playwright, baseURL }) => {
 	await signIn(page, 'tisf.amelie');
-	await expect(page.getByText('Tout est envoyé')).toBeVisible();
+	await expect(page.getByTestId('last-sync')).not.toHaveText('jamais');
 	const cases = page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem');
 	await expect(cases).toHaveCount(10);
 	expect(await rawCount(page, 'cases')).toBe(10);
@@ -68,7 +68,7 @@ test('a case unassigned on the server leaves the screen and IndexedDB at the nex
 
 test('the free-text guard flags a NIR, a phone number and a health word, not an ordinary sentence', async ({ page }) => {
 	await signIn(page, 'aed.bruno');
-	await expect(page.getByText('Tout est envoyé')).toBeVisible();
+	await expect(page.getByTestId('last-sync')).not.toHaveText('jamais');
 	await page.getByRole('list', { name: 'Dossiers' }).getByRole('link').first().click();
 	await page.getByRole('link', { name: 'Nouvelle note' }).click();
 	const text = page.getByLabel('Texte de la note');
