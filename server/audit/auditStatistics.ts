@@ -2,7 +2,7 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { auditEvents } from '../db/schema';
 import type { AuditScope } from './auditScopeFor';
-import { AUDIT_TIME_ZONE, auditConditions, type AuditFilters } from './searchAuditEvents';
+import { AUDIT_TIME_ZONE, auditConditions, auditTimeZone, type AuditFilters } from './searchAuditEvents';
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;
@@ -26,7 +26,7 @@ export async function auditStatistics(db: Executor, scope: AuditScope, filters: 
 	const days = listDays(from, to);
 	const where = await auditConditions(db, scope, { ...filters, from, to });
 	if (!where || days.length === 0) return { from, to, days: days.map(emptyDay) };
-	const dayExpr = sql<string>`to_char(${auditEvents.occurredAt} at time zone ${AUDIT_TIME_ZONE}, 'YYYY-MM-DD')`;
+	const dayExpr = sql<string>`to_char(${auditEvents.occurredAt} at time zone ${auditTimeZone}, 'YYYY-MM-DD')`;
 	const rows = await db
 		.select({
 			day: dayExpr,

@@ -4,8 +4,9 @@ import type { Executor } from '../db/client';
 import { auditEvents, cases, devices, persons, users } from '../db/schema';
 import type { AuditScope } from './auditScopeFor';
 
-/** Days of the period are calendar days in France. */
+/** Days of the period are calendar days in France (a constant, inlined so GROUP BY sees one expression). */
 export const AUDIT_TIME_ZONE = 'Europe/Paris';
+export const auditTimeZone = sql.raw(`'${AUDIT_TIME_ZONE}'`);
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -55,8 +56,8 @@ export async function auditConditions(db: Executor, scope: AuditScope, filters: 
 	if (filters.deviceQuery) parts.push(sql`${auditEvents.deviceId}::text ilike ${`${filters.deviceQuery.toLowerCase()}%`}`);
 	if (filters.action) parts.push(sql`${auditEvents.action} like ${`${escapeLike(filters.action)}%`}`);
 	if (filters.outcome) parts.push(eq(auditEvents.outcome, filters.outcome));
-	if (filters.from) parts.push(gte(auditEvents.occurredAt, sql`(${filters.from}::date)::timestamp at time zone ${AUDIT_TIME_ZONE}`));
-	if (filters.to) parts.push(lt(auditEvents.occurredAt, sql`(${filters.to}::date + 1)::timestamp at time zone ${AUDIT_TIME_ZONE}`));
+	if (filters.from) parts.push(gte(auditEvents.occurredAt, sql`(${filters.from}::date)::timestamp at time zone ${auditTimeZone}`));
+	if (filters.to) parts.push(lt(auditEvents.occurredAt, sql`(${filters.to}::date + 1)::timestamp at time zone ${auditTimeZone}`));
 	if (filters.mode !== 'all') parts.push(eq(auditEvents.offline, filters.mode === 'offline'));
 	return and(...parts) as SQL;
 }
