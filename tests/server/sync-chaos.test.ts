@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../server/audit/verifyAuditChain';
+import { chaosScenario } from '../support/chaosCommands';
+import { checkChaosInvariants } from '../support/chaosInvariants';
+import { ChaosRun, ChaosStats } from '../support/chaosRun';
+import { chaosPath, chaosReplayHint, chaosRuns, chaosSeed } from '../support/chaosSettings';
+import { resetChaosDatabase } from '../support/chaosWorld';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/testDatabase';
+import { START } from './syncTestKit';
+
+/**
+ * Sync chaos (property-based): two devices of one worker and their lead run random scenarios —
+ * offline edits (possibly on stale versions), pushes dropped, answered into the void, delivered
+ * twice or late, pulls cut mid-way, journals resent, reassignments, suppléances, reviews,
+ * closures, erasures, retention runs, time passing — then both devices sync cleanly and the
+ * invariants of chaosInvariants.ts must hold. One database per kind, emptied between runs.
+ */
+describe.each(databaseKinds)('sync chaos on %s', (kind) => {
+	let handle: TestDatabase;
+	let execution = 0;
+
+	beforeAll(async () => {
+		handle = await createTestDatabase(kind);
+	});
+	afterAll(async () => handle?.destroy());
+
+	async function runScenario(scenario: Parameters<ChaosRun['execute']>[0][]) {
+		await resetChaosDatabase(handle.db);
+		const run = await ChaosRun.start(handle.db, ++execution, START);
+		for (const command of scenario) await run.execute(command);
+		for (const device of [0, 1, 0, 1] as const) {
+			if (!(await run.sync(run.devices[device]))) throw new Error(`clean sync of ${run.devices[device].name} did not finish`);
+		}
+		return run;
+	}
+
+	it(`keeps every text, converges and journals without gaps (${chaosRuns} runs)`, async () => {
+		const seed = chaosSeed();
+		const totals = new ChaosStats();
+		let runs = 0;
+		let commands = 0;
+		const started = performance.now();
+		console.log(`sync chaos on ${kind}: seed ${seed}, ${chaosRuns} runs (${chaosReplayHint(seed)})`);
+		try {
+			await fc.assert(
+				fc.asyncProperty(chaosScenario, async (scenario) => {
+					const run = await runScenario(scenario);
+					const violations = await checkChaosInvariants(run);
+					if (violations.length > 0) throw new Error(violations.join('\n'));
+					totals.add(run.stats);
+					runs++;
+					commands += scenario.length;
+				}),
+				{ seed, path: chaosPath, numRuns: chaosRuns, endOnFailure: process.env.CARNET_CHAOS_SHRINK === 'off' }
+			);
+		} catch (error) {
+			throw new Error(`sync chaos on ${kind} failed; ${chaosReplayHint(seed)}\n${error instanceof Error ? error.message : String(error)}`);
+		}
+		const seconds = (performance.now() - started) / 1000;
+		const summary = [...totals.counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(' ');
+		console.log(`sync chaos on ${kind}: ${runs} runs, ${(commands / runs).toFixed(1)} commands per run, ${seconds.toFixed(1)} s\n${summary}`);
+		expect((await verifyAuditChain(handle.db)).status).toBe('intact');
+	}, 3_600_000);
+});
