@@ -1,1 +1,236 @@
-export async function benchBrowser(_o: unknown) {}
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import postgres from 'postgres';
+import { chromium, type BrowserContext, type Page } from 'playwright';
+import { hashPassword } from '../../server/auth/password';
+import { chromiumArgs, chromiumPath } from '../../tests/support/chromium';
+import { bundleHarness } from '../browser/bundleHarness';
+import { ids, SYNC_USERNAME } from '../dataset/generateDataset';
+import { appDir, type AppServer } from '../lib/appServer';
+import type { Figures } from '../lib/figures';
+import { createSessions } from '../lib/sessions';
+
+export interface BrowserOptions {
+	server: AppServer;
+	figures: Figures;
+	log: (line: string) => void;
+	databaseUrl: string;
+	runs: number;
+	/** CPU throttling rates to measure at (Emulation.setCPUThrottlingRate). */
+	rates?: number[];
+}
+
+const PASSWORD = 'Bench-Carnet-2026!';
+const rateName = (rate: number) => `x${rate}`;
+
+async function throttle(page: Page, rate: number) {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+	return cdp;
+}
+
+/** JS heap in use after a full garbage collection, in MiB. */
+async function heapAfterGc(page: Page): Promise<number> {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('HeapProfiler.enable');
+	await cdp.send('HeapProfiler.collectGarbage');
+	await cdp.send('HeapProfiler.collectGarbage');
+	const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+	await cdp.detach();
+	return usedSize / 2 ** 20;
+}
+
+/**
+ * Browser figures in headless Chromium, at each CPU throttling rate.
+ *
+ * Harness page (real src/lib modules bundled by esbuild, served at the app's origin):
+ * initial_sync, baseline_plain_put, unlock, search. Real built app (login, service worker,
+ * reload offline): shell_js_gz, offline_start, heap_after_unlock.
+ */
+export async function benchBrowser(o: BrowserOptions): Promise<void> {
+	const rates = o.rates ?? (process.env.BENCH_RATES ? process.env.BENCH_RATES.split(",").map(Number) : [1, 4]);
+	const sql = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+	// The sync user gets a real password for the app's login; the harness uses a session made in SQL.
+	await sql`update users set password_hash = ${await hashPassword(PASSWORD)}, must_change_password = false, failed_logins = 0, locked_until = null where id = ${ids.syncUser}`;
+	await sql`delete from login_throttles`;
+	const token = (await createSessions(sql, [ids.syncUser])).get(ids.syncUser)!;
+	await sql.end({ timeout: 1 });
+
+	const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+	try {
+		const context = await browser.newContext();
+		await context.addCookies([{ name: 'carnet_session', value: token, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
+		await harnessScenarios(o, context, rates);
+		await context.close();
+	} finally {
+		await browser.close();
+	}
+	await appScenarios(o, rates);
+}
+
+async function harnessScenarios(o: BrowserOptions, context: BrowserContext, rates: number[]) {
+	const bundle = await bundleHarness();
+	await context.route(`${o.server.url}/__bench/**`, (route) => {
+		const url = new URL(route.request().url());
+		if (url.pathname.endsWith('.js')) return route.fulfill({ contentType: 'text/javascript', body: bundle });
+		return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bench</title><script type="module" src="/__bench/harness.js"></script>' });
+	});
+	const page = await context.newPage();
+	page.on('pageerror', (error) => o.log(`  page error: ${error.message}`));
+	await page.goto(`${o.server.url}/__bench/index.html`);
+	await page.waitForFunction(() => document.title === 'bench-ready');
+	type Bench = Record<string, (...args: unknown[]) => Promise<{ ms: number } & Record<string, number>>>;
+	const call = (name: string, ...args: unknown[]) =>
+		page.evaluate(([n, a]) => (globalThis as unknown as { bench: Bench }).bench[n as string](...(a as unknown[])), [name, args] as const);
+
+	const records = (await call('fetchRecords')) as unknown as number;
+	o.log(`  harness: ${records} records in the sync caseload`);
+	await call('prepareSyncedStore', PASSWORD);
+	for (const rate of rates) {
+		const cdp = await throttle(page, rate);
+		const sync: number[] = [];
+		const plain: number[] = [];
+		await call('initialSync'); // warm-up (JIT, server caches)
+		await call('plainPut');
+		for (let run = 0; run < o.runs; run++) {
+			// Alternate, so that drift on this shared machine hits both alike.
+			const s = await call('initialSync');
+			if (s.records !== records) throw new Error(`initial sync stored ${s.records} records, expected ${records}`);
+			sync.push(s.ms);
+			plain.push((await call('plainPut')).ms);
+		}
+		const ratios = sync.map((ms, i) => ms / plain[i]);
+		o.log(`  ${rateName(rate)} initial_sync ${sync.map((v) => v.toFixed(0)).join(' / ')} ms; plain put ${plain.map((v) => v.toFixed(0)).join(' / ')} ms`);
+		o.figures.add(`initial_sync.ms.${rateName(rate)}`, 'ms', sync, rate === 4 ? { op: '<=', value: 3000 } : undefined);
+		o.figures.add(`baseline_plain_put.ms.${rateName(rate)}`, 'ms', plain);
+		o.figures.add(`initial_sync.ratio_to_baseline.${rateName(rate)}`, '×', ratios, { op: '<=', value: 1.5 });
+
+		// The store made by prepareSyncedStore (shipped KDF parameters) is open: unlock it again and again.
+		const unlock: number[] = [];
+		for (let run = 0; run < o.runs; run++) unlock.push((await call('unlock', PASSWORD)).ms);
+		o.log(`  ${rateName(rate)} unlock ${unlock.map((v) => v.toFixed(0)).join(' / ')} ms`);
+		o.figures.add(`unlock.ms.${rateName(rate)}`, 'ms', unlock, rate === 4 ? { op: '<=', value: 1500 } : undefined);
+
+		const load: number[] = [];
+		for (let run = 0; run < o.runs; run++) load.push((await call('loadCaseload')).ms);
+		o.figures.add(`caseload_decrypt.ms.${rateName(rate)}`, 'ms', load);
+		const build: number[] = [];
+		for (let run = 0; run < o.runs; run++) build.push((await call('searchIndex')).ms);
+		o.figures.add(`search_index_build.ms.${rateName(rate)}`, 'ms', build);
+		const queries: number[] = [];
+		for (let run = 0; run < o.runs; run++) {
+			// A common word, a rare one, two words: the p100 of each batch counts.
+			const batch: number[] = [];
+			for (const query of ['football', 'zzzz-introuvable', 'courrier caf', 'Goûter partagé']) {
+				for (let i = 0; i < 5; i++) batch.push((await call('search', query)).ms);
+			}
+			queries.push(Math.max(...batch));
+		}
+		o.log(`  ${rateName(rate)} caseload decrypt ${load.map((v) => v.toFixed(0)).join(' / ')} ms, index ${build.map((v) => v.toFixed(0)).join(' / ')} ms, search max ${queries.map((v) => v.toFixed(1)).join(' / ')} ms`);
+		o.figures.add(`search.ms.${rateName(rate)}`, 'ms', queries, { op: '<=', value: 50 });
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+		await cdp.detach();
+	}
+	await call('cleanup');
+}
+
+/**
+ * Records in `__unlockReadyAt` (ms since navigation start) when the unlock form is there and
+ * enabled: checked on every DOM change and every 5 ms. A string, so that no bundler helper
+ * (tsx's __name) ends up in the page.
+ */
+const UNLOCK_READY_PROBE = `(() => {
+	const check = () => {
+		if (globalThis.__unlockReadyAt !== undefined) return;
+		const button = [...document.querySelectorAll('button[type="submit"]')].find((b) => b.textContent.includes('Déverrouiller'));
+		if (button && !button.disabled && document.querySelector('input[type="password"]')) globalThis.__unlockReadyAt = performance.now();
+	};
+	new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+	const timer = setInterval(() => { check(); if (globalThis.__unlockReadyAt !== undefined) clearInterval(timer); }, 5);
+})();`;
+
+/** The real built app in a persistent profile: sign in once (keyring, first sync, service worker), then reopen it. */
+async function appScenarios(o: BrowserOptions, rates: number[]) {
+	const profile = mkdtempSync(join(tmpdir(), 'carnet-bench-profile-'));
+	const launch = () =>
+		chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, headless: true, baseURL: o.server.url, locale: 'fr-FR' });
+	try {
+		let context = await launch();
+		let page = context.pages()[0] ?? (await context.newPage());
+		await page.goto('/connexion');
+		await page.getByLabel('Identifiant').fill(SYNC_USERNAME);
+		await page.getByLabel('Mot de passe').fill(PASSWORD);
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+		const cases = page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem');
+		await cases.nth(59).waitFor({ timeout: 120_000 });
+		await page.getByText('Tout est envoyé').waitFor({ timeout: 120_000 });
+		await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+
+		// shell_js_gz and heap_after_unlock: reload (locked), unlock, caseload with its search index.
+		const heaps: number[] = [];
+		let scripts = new Set<string>();
+		for (let run = 0; run < o.runs; run++) {
+			const seen = new Set<string>();
+			const onRequest = (request: { url(): string; resourceType(): string }) => {
+				if (request.resourceType() === 'script') seen.add(new URL(request.url()).pathname);
+			};
+			page.on('request', onRequest);
+			await page.reload();
+			await page.getByLabel('Mot de passe').fill(PASSWORD);
+			await page.getByRole('button', { name: 'Déverrouiller' }).click();
+			await cases.nth(59).waitFor({ timeout: 120_000 });
+			await page.waitForLoadState('networkidle');
+			await page.waitForTimeout(1_000);
+			page.off('request', onRequest);
+			scripts = seen;
+			heaps.push(await heapAfterGc(page));
+		}
+		o.log(`  heap after unlock (60 cases, 3,000 notes, search index): ${heaps.map((v) => v.toFixed(1)).join(' / ')} MiB`);
+		o.figures.add('heap_after_unlock.mib', 'MiB', heaps, { op: '<=', value: 60 });
+
+		let gz = 0;
+		let raw = 0;
+		for (const path of scripts) {
+			const file = join(appDir, 'client', path);
+			if (!existsSync(file)) continue;
+			const body = readFileSync(file);
+			raw += body.length;
+			gz += existsSync(`${file}.gz`) ? readFileSync(`${file}.gz`).length : gzipSync(body, { level: 9 }).length;
+		}
+		o.log(`  shell JS: ${scripts.size} files, ${(raw / 1024).toFixed(0)} KiB raw, ${(gz / 1024).toFixed(1)} KiB gzip`);
+		o.figures.add('shell_js_gz.kib', 'KiB', [gz / 1024], { op: '<=', value: 150 });
+		o.figures.add('shell_js_raw.kib', 'KiB', [raw / 1024]);
+		await context.close();
+
+		// offline_start: a fresh browser process on the same profile, offline, to the unlock screen.
+		for (const rate of rates) {
+			const times: number[] = [];
+			for (let run = 0; run < o.runs + 1; run++) {
+				context = await launch();
+				await context.setOffline(true);
+				page = context.pages()[0] ?? (await context.newPage());
+				await throttle(page, rate);
+				await page.addInitScript(UNLOCK_READY_PROBE);
+				await page.goto('/app');
+				await page
+					.waitForFunction(() => (globalThis as { __unlockReadyAt?: number }).__unlockReadyAt !== undefined, undefined, { timeout: 60_000 })
+					.catch(async (error) => {
+						o.log(`  offline start: no unlock screen; page shows: ${(await page.locator('body').innerText().catch(() => '?')).slice(0, 300)}`);
+						throw error;
+					});
+				const ms = await page.evaluate(() => (globalThis as { __unlockReadyAt?: number }).__unlockReadyAt!);
+				const fromSw = await page.evaluate(() => navigator.serviceWorker.controller !== null);
+				if (!fromSw) throw new Error('offline start was not served by the service worker');
+				if (run > 0) times.push(ms); // the first launch warms the profile's disk caches
+				await context.close();
+			}
+			o.log(`  ${rateName(rate)} offline start to unlock screen: ${times.map((v) => v.toFixed(0)).join(' / ')} ms`);
+			o.figures.add(`offline_start.ms.${rateName(rate)}`, 'ms', times, rate === 4 ? { op: '<=', value: 1000 } : undefined);
+		}
+	} finally {
+		rmSync(profile, { recursive: true, force: true });
+	}
+}
+
