@@ -1,6 +1,7 @@
 import { getConfig, type Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/client';
 import { seedDemoIfEmpty } from './db/seedDemo';
+import { guardPostgresDriverFaults } from './db/guardPostgresDriverFaults';
 import { log } from './log';
 import { startRetentionJob } from './retention/startRetentionJob';
 
@@ -25,6 +26,7 @@ export function getRuntime(): Promise<Runtime> {
 			migrationsDir: config.MIGRATIONS_DIR
 		});
 		log('info', 'database.ready', { kind: database.kind });
+		if (database.recyclePool) guardPostgresDriverFaults(database.recyclePool);
 		if (database.kind === 'pglite' && config.DEMO_SEED === 'auto') {
 			const seeded = await seedDemoIfEmpty(database.db);
 			if (seeded) log('info', 'demo.seeded', seeded);

@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as schema from './schema';
+import { createRecyclablePostgres } from './recyclablePostgres';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -18,6 +19,8 @@ export interface DatabaseHandle {
 	db: Database;
 	kind: 'pglite' | 'postgres';
 	close(): Promise<void>;
+	/** PostgreSQL: replaces the connection pool (after a driver fault, see guardPostgresDriverFaults). */
+	recyclePool?(): Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
@@ -33,17 +36,23 @@ export interface OpenDatabaseOptions {
 /** Opens PostgreSQL or PGlite and applies the drizzle-kit migrations (the same for both). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
 	if (options.databaseUrl) {
-		const client = postgres(options.databaseUrl, {
-			max: options.poolSize ?? 10,
-			onnotice: () => {},
-			connection: { application_name: 'carnet' }
+		const url = options.databaseUrl;
+		const pool = createRecyclablePostgres(() => {
+			const client = postgres(url, {
+				max: options.poolSize ?? 10,
+				onnotice: () => {},
+				connection: { application_name: 'carnet' }
+			});
+			drizzlePostgres(client); // sets drizzle's type parsers on this pool's options
+			return client;
 		});
-		const db = drizzlePostgres(client, { schema });
+		const db = drizzlePostgres(pool.client, { schema });
 		await migratePostgres(db, { migrationsFolder: options.migrationsDir });
 		return {
 			db: db as unknown as Database,
 			kind: 'postgres',
-			close: () => client.end({ timeout: 5 })
+			close: () => pool.end({ timeout: 5 }),
+			recyclePool: () => pool.recycle()
 		};
 	}
 	const dir = options.pgliteDir ?? './data';

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { appliedMutations, devices } from '../db/schema';
 import { appendAuditEvent } from '../audit/appendAuditEvent';
+import { isTransientDatabaseError } from '../db/isTransientDatabaseError';
 import { log } from '../log';
 import { notFoundOrNoAccess } from '../trpc/appError';
 import { loadPolicySubject, type UserRef } from '../policy/loadPolicySubject';
@@ -49,6 +50,10 @@ export async function pushMutations(db: Database, user: UserRef, input: PushInpu
 				error: error instanceof Error ? error.name : 'unknown',
 				pgCode: (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? null
 			});
+			// The database was away: fail the whole push so the device keeps its outbox and sends it
+			// again (the mutations already answered are replays then). A rejection would turn the
+			// worker's note back into a draft for nothing.
+			if (isTransientDatabaseError(error)) throw error;
 			results.push({ id: mutation.id, status: 'rejected', code: 'invalid' });
 		}
 	}

@@ -124,9 +124,13 @@ describe.runIf(canRestartPostgres)('PostgreSQL restarted while 50 devices sync',
 		const startedAt = Date.now();
 		log('PostgreSQL started again', { downForMs: startedAt - stopAt });
 
-		const results = await loops;
-		watching = false;
-		await watcher;
+		const results = await loops.catch((error) => {
+			log('a device gave up', { error: String(error), serverExit: server.child.exitCode ?? server.child.signalCode, serverOutput: server.output().slice(-4_000) });
+			throw error;
+		}).finally(async () => {
+			watching = false;
+			await watcher;
+		});
 
 		const firstDown = health.find((h) => h.at >= stopAt && !h.ok);
 		const backUp = health.find((h) => h.at >= startedAt && h.ok);
