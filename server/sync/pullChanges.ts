@@ -64,6 +64,10 @@ export async function pullChanges(
 			secret = await registerDevice(tx, { deviceId: input.deviceId, userId: subject.id, label: input.deviceLabel ?? null }, now);
 			// A concurrent first pull registered it: fine if for this user, refused otherwise.
 			if (secret === null && (await loadOwnDevice(tx, subject.id, input.deviceId)) === 'other') throw notFoundOrNoAccess();
+		} else if (input.cursor === null && page.output.journalAckSeq === 0) {
+			// The answer of the registering pull may have been lost: a device that never applied a
+			// page and never had a journal entry accepted gets its secret again.
+			secret = device.journalSecret;
 		}
 		await tx
 			.update(devices)

@@ -99,4 +99,4 @@ export const chaosCommand: fc.Arbitrary<ChaosCommand> = fc.oneof(
 );
 
 /** One run: a sequence of commands (the final clean sync is added by the runner). */
-export const chaosScenario = fc.array(chaosCommand, { minLength: 1, maxLength: 60 });
+export const chaosScenario = fc.array(chaosCommand, { minLength: 5, maxLength: 40, size: 'max' });

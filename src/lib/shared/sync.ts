@@ -40,7 +40,11 @@ export const pullOutputSchema = z.discriminatedUnion('wipe', [
 		visits: z.array(visitRecordSchema),
 		tombstones: z.array(tombstoneSchema),
 		policy: devicePolicySchema,
-		/** Present only on the pull that registered the device: the HMAC secret of its journal (hex, 32 bytes). */
+		/**
+		 * The HMAC secret of the device's journal (hex, 32 bytes): on the pull that registered the
+		 * device, and again on a pull without cursor while no journal entry of the device has been
+		 * accepted (the first answer may have been lost); null otherwise.
+		 */
 		journalSecret: z.string().nullable(),
 		/** Last journal seq the server has accepted for this device. */
 		journalAckSeq: z.number().int(),
