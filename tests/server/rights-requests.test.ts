@@ -77,12 +77,15 @@ describe.each(databaseKinds)('rights of the persons on %s', (kind) => {
 		const pages = await pullAll(bruno, deviceId, state);
 		expect(pages.flatMap((p) => p.persons).find((p) => p.id === personId)).toMatchObject({ frozen: true });
 		const push = await bruno.sync.push({ deviceId, mutations: [noteOn(caseId)] });
+		if (push.wipe) throw new Error('wipe');
 		expect(push.results[0]).toMatchObject({ status: 'rejected', code: 'frozen' });
 
 		await dpo.dpo.rights.limit({ personId, frozen: false, reason: 'Vérification faite' });
 		const after = await pullAll(bruno, deviceId, state);
 		expect(after.flatMap((p) => p.persons).find((p) => p.id === personId)).toMatchObject({ frozen: false });
-		expect((await bruno.sync.push({ deviceId, mutations: [noteOn(caseId)] })).results[0].status).toBe('applied');
+		const pushAgain = await bruno.sync.push({ deviceId, mutations: [noteOn(caseId)] });
+		if (pushAgain.wipe) throw new Error('wipe');
+		expect(pushAgain.results[0].status).toBe('applied');
 		const events = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'rights.limitation'), eq(auditEvents.personId, personId))).orderBy(asc(auditEvents.id));
 		expect(events.map((e) => (e.details as { frozen: boolean }).frozen)).toEqual([true, false]);
 	});
