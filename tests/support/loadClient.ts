@@ -101,6 +101,8 @@ export class SimulatedDevice {
 	readonly seenNoteIds = new Set<string>();
 	pulls = 0;
 	pushes = 0;
+	/** Which backend answered the last call, when a proxy says so (x-carnet-backend). */
+	lastBackend: string | null = null;
 
 	constructor(readonly options: DeviceOptions) {}
 
@@ -128,6 +130,7 @@ export class SimulatedDevice {
 			this.options.stats.record({ path, ms: performance.now() - started, status: 'network', at }, String(error));
 			throw new CallError(path, 'network', String((error as Error)?.cause ?? error));
 		}
+		this.lastBackend = response.headers.get('x-carnet-backend');
 		const text = await response.text().catch(() => '');
 		this.options.stats.record({ path, ms: performance.now() - started, status: response.status, at }, text);
 		const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('carnet_session='));
