@@ -1,5 +1,5 @@
-import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
 import { assignments, cases, delegations, emergencyGrants, users } from '../db/schema';
 import type { CaseAccess } from '../../src/lib/shared/records';
@@ -45,20 +45,27 @@ export async function listCaseGrants(db: Executor, subject: PolicySubject, now: 
 	const live = inArray(cases.status, [...liveCaseStatuses]);
 	const activeAssignment = and(lte(assignments.startsAt, now), or(isNull(assignments.endsAt), gt(assignments.endsAt, now)));
 	const caseColumns = { caseId: cases.id, status: cases.status, teamId: cases.teamId, organisationId: cases.organisationId };
-	const found: CaseGrant[] = [];
+	// One statement for every reason (a sync runs this on each pull and each pushed mutation):
+	// each branch names its kind; `until` maps to a Date by the first branch's column.
+	const kind = (k: CaseAccess['kind']) => sql<CaseAccess['kind']>`${k}::text`.as('kind');
+	const noRole = sql<AssignmentRole | null>`null`.as('role');
+	const noOne = sql<string | null>`null::text`.as('covering_for');
 
-	const assigned = await db
-		.select({ ...caseColumns, role: assignments.role, endsAt: assignments.endsAt })
+	const assigned = db
+		.select({ ...caseColumns, kind: kind('assignment'), role: sql<AssignmentRole | null>`${assignments.role}`.as('role'), until: assignments.endsAt, coveringFor: noOne })
 		.from(assignments)
 		.innerJoin(cases, eq(cases.id, assignments.caseId))
 		.where(and(eq(assignments.userId, subject.id), activeAssignment, live));
-	for (const row of assigned) {
-		found.push({ ...pickCase(row), access: { kind: 'assignment', role: row.role, until: iso(row.endsAt), coveringFor: null } });
-	}
 
 	const absent = alias(users, 'absent_user');
-	const covered = await db
-		.select({ ...caseColumns, role: assignments.role, endsAt: delegations.endsAt, coveringFor: absent.displayName })
+	const covered = db
+		.select({
+			...caseColumns,
+			kind: kind('delegation'),
+			role: sql<AssignmentRole | null>`${assignments.role}`.as('role'),
+			until: delegations.endsAt,
+			coveringFor: sql<string | null>`${absent.displayName}`.as('covering_for')
+		})
 		.from(delegations)
 		.innerJoin(absent, eq(absent.id, delegations.fromUserId))
 		.innerJoin(assignments, eq(assignments.userId, delegations.fromUserId))
@@ -73,12 +80,9 @@ export async function listCaseGrants(db: Executor, subject: PolicySubject, now: 
 				live
 			)
 		);
-	for (const row of covered) {
-		found.push({ ...pickCase(row), access: { kind: 'delegation', role: row.role, until: iso(row.endsAt), coveringFor: row.coveringFor } });
-	}
 
-	const emergencies = await db
-		.select({ ...caseColumns, expiresAt: emergencyGrants.expiresAt })
+	const emergencies = db
+		.select({ ...caseColumns, kind: kind('emergency'), role: noRole, until: emergencyGrants.expiresAt, coveringFor: noOne })
 		.from(emergencyGrants)
 		.innerJoin(cases, eq(cases.id, emergencyGrants.caseId))
 		.where(
@@ -90,17 +94,22 @@ export async function listCaseGrants(db: Executor, subject: PolicySubject, now: 
 				live
 			)
 		);
-	for (const row of emergencies) {
-		found.push({ ...pickCase(row), access: { kind: 'emergency', role: null, until: iso(row.expiresAt), coveringFor: null } });
-	}
 
-	if (subject.role === 'lead' && subject.teamId) {
-		const team = await db
-			.select(caseColumns)
-			.from(cases)
-			.where(and(eq(cases.teamId, subject.teamId), eq(cases.organisationId, subject.organisationId), live));
-		for (const row of team) found.push({ ...pickCase(row), access: { kind: 'team', role: null, until: null, coveringFor: null } });
-	}
+	const team =
+		subject.role === 'lead' && subject.teamId
+			? [
+					db
+						.select({ ...caseColumns, kind: kind('team'), role: noRole, until: sql<Date | null>`null::timestamptz`.as('until'), coveringFor: noOne })
+						.from(cases)
+						.where(and(eq(cases.teamId, subject.teamId), eq(cases.organisationId, subject.organisationId), live))
+				]
+			: [];
+
+	const rows = await unionAll(assigned, covered, emergencies, ...team);
+	const found: CaseGrant[] = rows.map((row) => ({
+		...pickCase(row),
+		access: { kind: row.kind, role: row.role, until: iso(row.until), coveringFor: row.kind === 'delegation' ? row.coveringFor : null }
+	}));
 
 	const best = new Map<string, CaseGrant>();
 	for (const grant of found) {
