@@ -17,7 +17,7 @@ export interface AuditEventInput {
 	details?: Record<string, unknown>;
 }
 
-/** Arbitrary constant: the advisory lock that serialises appends to the chain. */
+/** Arbitrary constant: the advisory lock that serialises appends to the chain, and the taking of sync versions (migration 0002). */
 const AUDIT_CHAIN_LOCK = 0x0ca2_e7a1;
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 

@@ -31,11 +31,14 @@ import {
 /**
  * The whole server data model (DESIGN.md, "Data model"). Every synced row carries a `version`
  * taken from one sequence; a trigger (migration 0001) sets a fresh one on every update, so
- * `version > cursor` is the complete list of changes since a device's last pull.
+ * `version > cursor` is the complete list of changes since a device's last pull. That holds only
+ * if versions become visible in their order: carnet_next_version() (migration 0002) takes the
+ * audit chain's transaction lock before the sequence, so a transaction holding a version commits
+ * before anyone takes the next one.
  */
 
 export const syncVersion = pgSequence('sync_version', { startWith: 1 });
-const nextVersion = sql`nextval('sync_version')`;
+const nextVersion = sql`carnet_next_version()`;
 const version = () => bigint('version', { mode: 'number' }).notNull().default(nextVersion);
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

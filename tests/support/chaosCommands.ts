@@ -42,7 +42,13 @@ export type ChaosCommand =
 	| { kind: 'reopen-case'; caseIndex: number }
 	| { kind: 'erase-person'; caseIndex: number; personIndex: number }
 	| { kind: 'retention' }
-	| { kind: 'advance'; ms: number };
+	| { kind: 'advance'; ms: number }
+	/**
+	 * PostgreSQL only: a server request writes a person (taking a version), then stalls before
+	 * its audit event and commit, while the next commands run; 'release-writer' lets it commit.
+	 */
+	| { kind: 'stall-writer'; caseIndex: number; personIndex: number }
+	| { kind: 'release-writer' };
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -95,7 +101,9 @@ export const chaosCommand: fc.Arbitrary<ChaosCommand> = fc.oneof(
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen-case' as const), caseIndex: fc.nat({ max: 2 }) }) },
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('erase-person' as const), caseIndex, personIndex: fc.nat({ max: 1 }) }) },
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('retention' as const) }) },
-	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(MINUTE, 20 * MINUTE, HOUR, 6 * HOUR, DAY, 2 * DAY) }) }
+	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(MINUTE, 20 * MINUTE, HOUR, 6 * HOUR, DAY, 2 * DAY) }) },
+	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('stall-writer' as const), caseIndex: fc.nat({ max: 2 }), personIndex: fc.nat({ max: 1 }) }) },
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('release-writer' as const) }) }
 );
 
 /** One run: a sequence of commands (the final clean sync is added by the runner). */

@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../../server/db/client';
-import { assignments, cases, delegations, notes } from '../../server/db/schema';
+import { appendAuditEvent } from '../../server/audit/appendAuditEvent';
+import { assignments, cases, delegations, notes, persons } from '../../server/db/schema';
 import { deviceCaseAccessFor } from '../../server/policy/caseAccessFor';
 import { destroyPersonRecord } from '../../server/retention/destroyCaseContent';
 import { runRetention } from '../../server/retention/runRetention';
@@ -11,6 +12,10 @@ import { ChaosDevice } from './chaosDevice';
 import type { ChaosCommand, SyncFault } from './chaosCommands';
 import { ChaosIds, createChaosWorld, type ChaosWorld } from './chaosWorld';
 import { callerFor, TestClock } from './testCaller';
+import type { DatabaseKind } from './testDatabase';
+
+/** How long a command may wait beside a stalled writer before the writer is let go. */
+const STALL_PATIENCE_MS = 250;
 
 /**
  * One execution of a chaos scenario against a real server (the tRPC router for push, journal
@@ -27,9 +32,11 @@ export class ChaosRun {
 	readonly pullMismatches: string[] = [];
 	readonly journalIncidents: string[] = [];
 	#texts = 0;
+	#stalled: { personId: string; release: () => void; finished: Promise<unknown> } | null = null;
 
 	private constructor(
 		readonly db: Database,
+		readonly kind: DatabaseKind,
 		readonly world: ChaosWorld,
 		readonly clock: TestClock,
 		readonly ids: ChaosIds
@@ -37,10 +44,18 @@ export class ChaosRun {
 		this.devices = [new ChaosDevice('A', ids.next()), new ChaosDevice('B', ids.next())];
 	}
 
-	static async start(db: Database, execution: number, start: Date): Promise<ChaosRun> {
+	static async start(db: Database, kind: DatabaseKind, execution: number, start: Date): Promise<ChaosRun> {
 		const ids = new ChaosIds(execution);
 		const clock = new TestClock(new Date(start));
-		return new ChaosRun(db, await createChaosWorld(db, ids, clock.now()), clock, ids);
+		return new ChaosRun(db, kind, await createChaosWorld(db, ids, clock.now()), clock, ids);
+	}
+
+	/** The end of every run: a stalled writer commits, then both devices sync cleanly, twice. */
+	async finish(): Promise<void> {
+		await this.releaseWriter();
+		for (const device of [0, 1, 0, 1] as const) {
+			if (!(await this.sync(this.devices[device]))) throw new Error(`clean sync of ${this.devices[device].name} did not finish`);
+		}
 	}
 
 	private get worker() {
@@ -50,8 +65,23 @@ export class ChaosRun {
 		return callerFor(this.db, this.world.lead, { now: this.clock.now }).caller;
 	}
 
+	/**
+	 * Runs one command. While a writer is stalled the command runs beside it; if it is still
+	 * waiting after a moment (it needs a lock the writer holds), the writer is let go first.
+	 */
 	async execute(command: ChaosCommand): Promise<void> {
 		this.stats.count(command.kind);
+		if (!this.#stalled) return this.executeNow(command);
+		const done = this.executeNow(command);
+		const waiting = await Promise.race([done.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STALL_PATIENCE_MS))]);
+		if (waiting) {
+			this.stats.count('stall:blocked-a-command');
+			await this.releaseWriter();
+		}
+		await done;
+	}
+
+	private async executeNow(command: ChaosCommand): Promise<void> {
 		switch (command.kind) {
 			case 'create-note':
 				return this.createNote(this.devices[command.device], command.pick);
@@ -90,6 +120,7 @@ export class ChaosRun {
 				return;
 			case 'erase-person': {
 				const personId = this.world.cases[command.caseIndex].personIds[command.personIndex];
+				if (this.#stalled?.personId === personId) await this.releaseWriter();
 				await this.db.transaction((tx) => destroyPersonRecord(tx, personId, this.clock.now()));
 				return;
 			}
@@ -99,7 +130,42 @@ export class ChaosRun {
 			case 'advance':
 				this.clock.advance(command.ms);
 				return;
+			case 'stall-writer':
+				return this.stallWriter(this.world.cases[command.caseIndex].personIds[command.personIndex]);
+			case 'release-writer':
+				return this.releaseWriter();
 		}
+	}
+
+	/**
+	 * A request that has written (its row has taken a version from the sequence) but has not
+	 * committed yet: a GC pause, a slow link to the database. Later writes take higher versions
+	 * and may commit first. Needs a second connection: PostgreSQL only.
+	 */
+	private async stallWriter(personId: string): Promise<void> {
+		if (this.kind !== 'postgres' || this.#stalled) return;
+		let release = () => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		let written = () => {};
+		const wrote = new Promise<void>((resolve) => (written = resolve));
+		const now = this.clock.now();
+		const finished = this.db.transaction(async (tx) => {
+			await tx.update(persons).set({ relationship: `modifié à ${now.toISOString()}` }).where(eq(persons.id, personId));
+			written();
+			await gate;
+			await appendAuditEvent(tx, { action: 'chaos.stalled-write', actorId: this.world.lead.id, personId }, now);
+		});
+		await Promise.race([wrote, finished]);
+		this.#stalled = { personId, release, finished };
+	}
+
+	/** Lets a stalled writer commit (also after a failure, so that its locks go). */
+	async releaseWriter(): Promise<void> {
+		const stalled = this.#stalled;
+		if (!stalled) return;
+		this.#stalled = null;
+		stalled.release();
+		await stalled.finished;
 	}
 
 	/** One sync as src/lib/sync/syncWithServer.ts runs it: outbox, then pull pages, then journal. */
