@@ -18,6 +18,15 @@ const leadProcedure = needProcedure('review').use(async ({ ctx, next }) =>
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+/** `nextBefore` of the previous page: a real instant and a note id (the pattern alone let `9999-99-99T9Z|----…` through to the query). */
+const reviewCursor = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|[0-9a-f-]{36}$/)
+	.refine((cursor) => {
+		const [at, id] = cursor.split('|');
+		return !Number.isNaN(Date.parse(at)) && z.uuid().safeParse(id).success;
+	}, 'invalid cursor');
+
 export const leadRouter = router({
 	reviewQueue: leadProcedure
 		.input(
@@ -27,7 +36,7 @@ export const leadRouter = router({
 				caseId: z.uuid().optional(),
 				kind: z.enum(noteKinds).optional(),
 				offlineOnly: z.boolean().optional(),
-				before: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|[0-9a-f-]{36}$/).optional()
+				before: reviewCursor.optional()
 			})
 		)
 		.query(({ ctx, input }) => listReviewQueue(ctx.db, ctx.lead, input, ctx.now())),
