@@ -3,6 +3,7 @@ import type { Context } from './context';
 import { AppErrorDetails, appError } from './appError';
 import { satisfiesNeed, type Need } from '../policy/needs';
 import type { SessionUser } from '../auth/session';
+import { hasUnstorableText } from './unstorableText';
 
 export interface ProcedureMeta {
 	/** What the procedure needs; procedures without one are refused (deny by default). */
@@ -60,14 +61,20 @@ const enforceNeed = t.middleware(({ ctx, meta, next }) => {
 	return next({ ctx: { ...ctx, user: ctx.user as SessionUser } });
 });
 
+/** NUL and lone surrogates would only fail later, in a query, as an internal error. */
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+	if (hasUnstorableText(await getRawInput())) throw appError('BAD_REQUEST', 'invalid-input');
+	return next();
+});
+
 /** The base of every procedure: declares its need, and the middleware enforces it. */
 export function needProcedure(need: Need) {
-	return t.procedure.meta({ need }).use(enforceNeed).use(({ ctx, next }) =>
+	return t.procedure.meta({ need }).use(enforceNeed).use(refuseUnstorableText).use(({ ctx, next }) =>
 		next({ ctx: { ...ctx, user: ctx.user as SessionUser } })
 	);
 }
 
-export const publicProcedure = t.procedure.meta({ need: 'public' }).use(enforceNeed);
+export const publicProcedure = t.procedure.meta({ need: 'public' }).use(enforceNeed).use(refuseUnstorableText);
 /** Signed in, even with a password change pending. */
 export const sessionProcedure = needProcedure('session');
 /** Signed in, password up to date. */
