@@ -9,6 +9,7 @@ import { loadPolicySubject, type PolicySubject, type UserRef } from '../policy/l
 import type { PullInput, PullOutput } from '../../src/lib/shared/sync';
 import { countCaseRows, readChangedRows, readWholeCases, type CaseRows } from './readCaseRows';
 import { loadOwnDevice, registerDevice } from './registerDevice';
+import { recordPull } from './recordPull';
 import { toCaseRecord, toNoteRecord, toPersonRecord, toTombstone, toVisitRecord } from './toWireRecords';
 
 /** Rows per page of a pull (a new case larger than this still comes whole, alone on its page). */
@@ -25,7 +26,7 @@ export const PULL_PAGE_ROWS = 1_000;
  * When (1) is complete the cursor moves to the highest version sent. `hasMore` tells the device
  * to pull again at once, after adding the cases it received to heldCaseIds. The reads run in one
  * repeatable-read snapshot; the device row and the single audit event are written afterwards, in
- * one transaction, before anything is returned.
+ * one transaction (which concurrent pulls share: recordPull), before anything is returned.
  */
 export async function pullChanges(
 	db: Database,
@@ -58,17 +59,24 @@ export async function pullChanges(
 		accessMode: 'read only'
 	});
 
+	if (device) {
+		// The answer of the registering pull may have been lost: a device that never applied a
+		// page and never had a journal entry accepted gets its secret again.
+		const journalSecret = input.cursor === null && page.output.journalAckSeq === 0 ? device.journalSecret : null;
+		await recordPull(db, {
+			deviceId: input.deviceId,
+			deviceLabel: input.deviceLabel ?? null,
+			actorId: subject.id,
+			details: { ...page.audit, registered: false },
+			now
+		});
+		return { ...page.output, journalSecret, serverTime: now.toISOString() };
+	}
+
 	const journalSecret = await db.transaction(async (tx) => {
-		let secret: string | null = null;
-		if (!device) {
-			secret = await registerDevice(tx, { deviceId: input.deviceId, userId: subject.id, label: input.deviceLabel ?? null }, now);
-			// A concurrent first pull registered it: fine if for this user, refused otherwise.
-			if (secret === null && (await loadOwnDevice(tx, subject.id, input.deviceId)) === 'other') throw notFoundOrNoAccess();
-		} else if (input.cursor === null && page.output.journalAckSeq === 0) {
-			// The answer of the registering pull may have been lost: a device that never applied a
-			// page and never had a journal entry accepted gets its secret again.
-			secret = device.journalSecret;
-		}
+		const secret = await registerDevice(tx, { deviceId: input.deviceId, userId: subject.id, label: input.deviceLabel ?? null }, now);
+		// A concurrent first pull registered it: fine if for this user, refused otherwise.
+		if (secret === null && (await loadOwnDevice(tx, subject.id, input.deviceId)) === 'other') throw notFoundOrNoAccess();
 		await tx
 			.update(devices)
 			.set({ lastSeenAt: now, lastSyncAt: now, ...(input.deviceLabel ? { label: input.deviceLabel } : {}) })
@@ -77,7 +85,7 @@ export async function pullChanges(
 			action: 'sync.pull',
 			actorId: subject.id,
 			deviceId: input.deviceId,
-			details: { ...page.audit, registered: !device }
+			details: { ...page.audit, registered: true }
 		}, now);
 		return secret;
 	});
