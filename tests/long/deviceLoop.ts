@@ -13,6 +13,8 @@ export interface DeviceLoopOptions {
 	/** Retry transient failures (network, 5xx) with the same mutations, as the app does. */
 	retry: boolean;
 	onRetry?: (device: SimulatedDevice, error: CallError) => void;
+	/** Called once the device is signed in and holds its first pull. */
+	onReady?: (device: SimulatedDevice) => void;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function runDeviceLoop(device: SimulatedDevice, options: DeviceLoop
 			: action();
 	if (!device.cookie) await retrying(() => device.login());
 	if (device.heldCaseIds.size === 0) await retrying(() => device.pullAll());
+	options.onReady?.(device);
 	let cycles = 0;
 	let outbox: Mutation[] = [];
 	while ((options.cycles === undefined || cycles < options.cycles) && (options.until === undefined || Date.now() < options.until)) {
