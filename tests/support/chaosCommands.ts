@@ -29,8 +29,12 @@ export type ChaosCommand =
 	| { kind: 'create-note'; device: DeviceIndex; pick: number }
 	| { kind: 'update-note'; device: DeviceIndex; pick: number }
 	| { kind: 'resubmit-draft'; device: DeviceIndex; pick: number }
+	| { kind: 'report-visit'; device: DeviceIndex; pick: number }
+	| { kind: 'visit-status'; device: DeviceIndex; pick: number; status: 'done' | 'cancelled' | 'missed' }
 	| { kind: 'view'; device: DeviceIndex; pick: number; note: boolean; offline: boolean }
 	| { kind: 'sync'; device: DeviceIndex; fault: SyncFault; faultPage: number; pageRows: number }
+	/** Both devices sync at the same time, without faults. */
+	| { kind: 'sync-both'; pageRows: number }
 	/** A copy of an earlier push request, delayed in the network, delivered now (answer lost). */
 	| { kind: 'replay-push'; device: DeviceIndex; pick: number; concurrent: boolean }
 	| { kind: 'review'; pick: number; decision: 'reviewed' | 'changes_requested' }
@@ -80,6 +84,8 @@ export const chaosCommand: fc.Arbitrary<ChaosCommand> = fc.oneof(
 	{ weight: 8, arbitrary: fc.record({ kind: fc.constant('create-note' as const), device, pick }) },
 	{ weight: 7, arbitrary: fc.record({ kind: fc.constant('update-note' as const), device, pick }) },
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('resubmit-draft' as const), device, pick }) },
+	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('report-visit' as const), device, pick }) },
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('visit-status' as const), device, pick, status: fc.constantFrom('done' as const, 'cancelled' as const, 'missed' as const) }) },
 	{ weight: 4, arbitrary: fc.record({ kind: fc.constant('view' as const), device, pick, note: fc.boolean(), offline: fc.boolean() }) },
 	{
 		weight: 10,
@@ -91,6 +97,7 @@ export const chaosCommand: fc.Arbitrary<ChaosCommand> = fc.oneof(
 			pageRows: fc.constantFrom(2, 3, 5, 1_000)
 		})
 	},
+	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('sync-both' as const), pageRows: fc.constantFrom(3, 1_000) }) },
 	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('replay-push' as const), device, pick, concurrent: fc.boolean() }) },
 	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('review' as const), pick, decision: fc.constantFrom('reviewed' as const, 'changes_requested' as const) }) },
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('assign' as const), who: fc.constantFrom('worker' as const, 'colleague' as const), caseIndex }) },
@@ -106,5 +113,13 @@ export const chaosCommand: fc.Arbitrary<ChaosCommand> = fc.oneof(
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('release-writer' as const) }) }
 );
 
-/** One run: a sequence of commands (the final clean sync is added by the runner). */
-export const chaosScenario = fc.array(chaosCommand, { minLength: 5, maxLength: 40, size: 'max' });
+const firstSync = (index: DeviceIndex) =>
+	fc.record({ kind: fc.constant('sync' as const), device: fc.constant(index), fault, faultPage: fc.nat({ max: 2 }), pageRows: fc.constantFrom(2, 3, 5, 1_000) });
+
+/**
+ * One run: each device syncs once (faults included) so that most commands find something to
+ * act on, then random commands; the runner adds the final clean sync.
+ */
+export const chaosScenario: fc.Arbitrary<ChaosCommand[]> = fc
+	.tuple(firstSync(0), firstSync(1), fc.array(chaosCommand, { minLength: 3, maxLength: 36, size: 'max' }))
+	.map(([a, b, rest]) => [a, b, ...rest]);

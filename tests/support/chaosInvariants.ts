@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, like, ne, or } from 'drizzle-orm';
-import { auditEvents, devices, journalHeads, noteRevisions, notes, persons } from '../../server/db/schema';
+import { auditEvents, devices, journalHeads, noteRevisions, notes, persons, visits } from '../../server/db/schema';
 import type { ChaosDevice } from './chaosDevice';
 import type { ChaosRun } from './chaosRun';
 
@@ -70,7 +70,7 @@ async function journalsGapless(run: ChaosRun): Promise<string[]> {
 
 /**
  * After a clean sync the device is a faithful copy: the journal secret of its registration, and
- * for every case it holds, exactly the server's persons and the notes it may see, at their versions.
+ * for every case it holds, exactly the server's persons, visits and the notes it may see, at their versions.
  */
 async function devicesConverged(run: ChaosRun): Promise<string[]> {
 	const violations: string[] = [];
@@ -86,6 +86,8 @@ async function devicesConverged(run: ChaosRun): Promise<string[]> {
 		const serverPersons = await run.db.select({ id: persons.id, version: persons.version }).from(persons).where(inArray(persons.caseId, held));
 		violations.push(...compareRows(device, 'notes', serverNotes, [...device.notes.values()]));
 		violations.push(...compareRows(device, 'persons', serverPersons, [...device.persons.values()]));
+		const serverVisits = await run.db.select({ id: visits.id, version: visits.version }).from(visits).where(inArray(visits.caseId, held));
+		violations.push(...compareRows(device, 'visits', serverVisits, [...device.visits.values()]));
 	}
 	return violations;
 }

@@ -89,10 +89,18 @@ export class ChaosRun {
 				return this.updateNote(this.devices[command.device], command.pick);
 			case 'resubmit-draft':
 				return this.resubmitDraft(this.devices[command.device], command.pick);
+			case 'report-visit':
+				return this.reportVisit(this.devices[command.device], command.pick);
+			case 'visit-status':
+				return this.setVisitStatus(this.devices[command.device], command.pick, command.status);
 			case 'view':
 				return this.view(this.devices[command.device], command);
 			case 'sync':
-				return this.sync(this.devices[command.device], command.fault, command.faultPage, command.pageRows);
+				await this.sync(this.devices[command.device], command.fault, command.faultPage, command.pageRows);
+				return;
+			case 'sync-both':
+				await Promise.all(this.devices.map((device) => this.sync(device, 'none', 0, command.pageRows)));
+				return;
 			case 'replay-push':
 				return this.replayPush(this.devices[command.device], command.pick, command.concurrent);
 			case 'review':
@@ -277,6 +285,31 @@ export class ChaosRun {
 				payload: { noteId: note.id, kind: note.kind, body: text, sensitiveCategory: note.sensitiveCategory, editedOnDeviceAt: this.clock.now().toISOString() }
 			}
 		});
+	}
+
+	/** A visit report: a new note tied to a visit the device holds. */
+	private reportVisit(device: ChaosDevice, pick: number): void {
+		const held = [...device.visits.values()];
+		if (held.length === 0) return;
+		const visit = held[pick % held.length];
+		const text = this.nextText(device);
+		device.enqueue({
+			caseId: visit.caseId,
+			text,
+			mutation: {
+				id: this.ids.next(),
+				type: 'visit.report',
+				baseVersion: visit.version,
+				payload: { visitId: visit.id, noteId: this.ids.next(), body: text, sensitiveCategory: null, createdOnDeviceAt: this.clock.now().toISOString() }
+			}
+		});
+	}
+
+	private setVisitStatus(device: ChaosDevice, pick: number, status: 'done' | 'cancelled' | 'missed'): void {
+		const held = [...device.visits.values()];
+		if (held.length === 0) return;
+		const visit = held[pick % held.length];
+		device.enqueue({ caseId: visit.caseId, text: null, mutation: { id: this.ids.next(), type: 'visit.status', baseVersion: visit.version, payload: { visitId: visit.id, status } } });
 	}
 
 	/** The worker sends a rejected text again, as a new note of the same case. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../server/db/client';
-import { assignments, cases, organisations, persons, teams, users } from '../../server/db/schema';
+import { assignments, cases, organisations, persons, teams, users, visits } from '../../server/db/schema';
 import type { SessionUser } from '../../server/auth/session';
 
 /**
@@ -117,6 +117,7 @@ export async function createChaosWorld(db: Database, ids: ChaosIds, now: Date): 
 			{ id: personIds[0], caseId: id, role: 'child', firstName: 'Enfant', lastName: `Fictif ${i}`, birthDate: '2015-05-01' },
 			{ id: personIds[1], caseId: id, role: 'parent', firstName: 'Parent', lastName: `Fictif ${i}` }
 		]);
+		await db.insert(visits).values({ id: ids.next(), caseId: id, userId: worker.id, plannedAt: new Date(now.getTime() - DAY), place: 'Domicile', purpose: 'Visite' });
 		chaosCases.push({ id, reference, personIds });
 	}
 	const since = new Date(now.getTime() - 30 * DAY);
