@@ -7,7 +7,7 @@ import { pullChanges } from '../../server/sync/pullChanges';
 import { chaosScenario } from '../support/chaosCommands';
 import { checkChaosInvariants } from '../support/chaosInvariants';
 import { ChaosRun, ChaosStats } from '../support/chaosRun';
-import { chaosPath, chaosReplayHint, chaosRuns, chaosSeed } from '../support/chaosSettings';
+import { chaosPath, chaosReplayHint, chaosRunsFor, chaosSeed } from '../support/chaosSettings';
 import { resetChaosDatabase } from '../support/chaosWorld';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/testDatabase';
 import { START } from './syncTestKit';
@@ -22,6 +22,7 @@ import { START } from './syncTestKit';
 describe.each(databaseKinds)('sync chaos on %s', (kind) => {
 	let handle: TestDatabase;
 	let execution = 0;
+	const chaosRuns = chaosRunsFor(kind);
 
 	beforeAll(async () => {
 		handle = await createTestDatabase(kind);

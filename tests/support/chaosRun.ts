@@ -15,7 +15,7 @@ import { callerFor, TestClock } from './testCaller';
 import type { DatabaseKind } from './testDatabase';
 
 /** How long a command may wait beside a stalled writer before the writer is let go. */
-const STALL_PATIENCE_MS = 250;
+const STALL_PATIENCE_MS = 100;
 
 /**
  * One execution of a chaos scenario against a real server (the tRPC router for push, journal
@@ -55,6 +55,10 @@ export class ChaosRun {
 		await this.releaseWriter();
 		for (const device of [0, 1, 0, 1] as const) {
 			if (!(await this.sync(this.devices[device]))) throw new Error(`clean sync of ${this.devices[device].name} did not finish`);
+		}
+		for (const device of this.devices) {
+			this.stats.count('end:rejected-drafts', device.drafts.length);
+			this.stats.count('end:texts-dropped-with-revoked-case', device.dropped.filter((w) => w.text !== null).length);
 		}
 	}
 

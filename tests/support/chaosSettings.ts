@@ -1,10 +1,19 @@
 /**
  * Run counts and seeds of the sync chaos suite. CARNET_LONG=1 runs 10,000 scenarios per
- * database (the `test:long` run); CARNET_CHAOS_RUNS=<n> sets the count; CARNET_CHAOS_SEED=<n>
+ * database (the `test:long` run; hours); CARNET_CHAOS_RUNS=<n> sets the count; CARNET_CHAOS_SEED=<n>
  * (and CARNET_CHAOS_PATH=<path>, as fast-check prints it) replays one failure.
  */
 
-export const chaosRuns = Number(process.env.CARNET_CHAOS_RUNS ?? (process.env.CARNET_LONG === '1' ? 10_000 : 200));
+/**
+ * Scenarios per database kind: 200 on PGlite by default; 30 on PostgreSQL, whose runs cost about
+ * three times more (a second connection, real waits on locks) and which the stall-writer
+ * scenarios need, to stay near a minute.
+ */
+export function chaosRunsFor(kind: 'pglite' | 'postgres'): number {
+	if (process.env.CARNET_CHAOS_RUNS) return Number(process.env.CARNET_CHAOS_RUNS);
+	if (process.env.CARNET_LONG === '1') return 10_000;
+	return kind === 'pglite' ? 200 : 30;
+}
 
 export function chaosSeed(): number {
 	const fixed = process.env.CARNET_CHAOS_SEED;
