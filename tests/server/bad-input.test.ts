@@ -175,9 +175,10 @@ describe.each(databaseKinds)('bad input through createCaller on %s', (kind) => {
 	const callers = new Map<string, SessionUser | null>();
 	let ids: { caseId: string; personId: string; deviceId: string; noteId: string };
 	let calls = 0;
-	const started = Date.now();
+	let started = 0;
 
 	beforeAll(async () => {
+		started = Date.now();
 		handle = await createTestDatabase(kind);
 		await prepareFuzzWorld(handle.db, clock.now());
 		for (const username of ['tisf.amelie', 'chef.david', 'admin.eva', 'dpo.farid']) callers.set(username, await loadSessionUser(handle.db, username));
