@@ -5,14 +5,14 @@
  */
 
 /**
- * Scenarios per database kind: 200 on PGlite by default; 30 on PostgreSQL, whose runs cost about
+ * Scenarios per database kind: 200 on PGlite by default; 60 on PostgreSQL, whose runs cost about
  * three times more (a second connection, real waits on locks) and which the stall-writer
  * scenarios need, to stay near a minute.
  */
 export function chaosRunsFor(kind: 'pglite' | 'postgres'): number {
 	if (process.env.CARNET_CHAOS_RUNS) return Number(process.env.CARNET_CHAOS_RUNS);
 	if (process.env.CARNET_LONG === '1') return 10_000;
-	return kind === 'pglite' ? 200 : 30;
+	return kind === 'pglite' ? 200 : 60;
 }
 
 export function chaosSeed(): number {
