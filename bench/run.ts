@@ -57,11 +57,13 @@ try {
 const meta = {
 	date: new Date().toISOString(),
 	machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-	seconds: Math.round((performance.now() - started) / 1000)
+	seconds: Math.round((performance.now() - started) / 1000),
+	/** 1, 5 and 15-minute load averages at the end: other work on this 2-core machine skews wall-clock figures. */
+	loadavg: os.loadavg().map((l) => Number(l.toFixed(2)))
 };
 if (json) {
 	console.log(JSON.stringify({ ...meta, figures: figures.toJSON() }, null, 2));
 } else {
-	console.log(`\nCarnet benchmarks — ${meta.date} — ${meta.machine} — ${meta.seconds} s\n`);
+	console.log(`\nCarnet benchmarks — ${meta.date} — ${meta.machine} — ${meta.seconds} s — load average ${meta.loadavg.join(' ')}\n`);
 	console.log(figures.toTable());
 }

@@ -21,14 +21,16 @@ export interface AppServer {
 	pid: number;
 	/** Resident set size of the server process now, in MiB. */
 	rssMiB(): number;
+	/** CPU time (user + system) the server process used so far, in ms. */
+	cpuMs(): number;
 	output(): string;
 	stop(): Promise<void>;
 }
 
 /** Starts the built app on PostgreSQL, as tests/support/serverProcess.ts does for the e2e tests. */
-export async function startApp(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<AppServer> {
+export async function startApp(databaseUrl: string, port: number, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppServer> {
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, [`${appDir}/index.js`], {
+	const child: ChildProcess = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER_ENTRY ?? `${appDir}/index.js`], {
 		env: {
 			PATH: process.env.PATH ?? '',
 			NODE_ENV: 'production',
@@ -67,6 +69,10 @@ export async function startApp(databaseUrl: string, port: number, env: Record<st
 		rssMiB: () => {
 			const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
 			return match ? Number(match[1]) / 1024 : NaN;
+		},
+		cpuMs: () => {
+			const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+			return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 		},
 		output: () => output,
 		stop: () =>

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import postgres from 'postgres';
 import { openDatabase } from '../../server/db/client';
 import { pullChanges } from '../../server/sync/pullChanges';
@@ -22,6 +23,9 @@ export interface ServerSyncOptions {
 	devices: number;
 	seconds: number;
 }
+
+/** The machine is shared: the 1-minute load average goes into the log beside each run. */
+const loadavg = () => os.loadavg()[0].toFixed(1);
 
 type Device = { userId: string; token: string; deviceId: string; cursor: string | null; held: string[]; caseIds: string[] };
 
@@ -135,6 +139,7 @@ async function closedLoop(
 	let done = 0;
 	let rssMax = server.rssMiB();
 	const sampler = setInterval(() => (rssMax = Math.max(rssMax, server.rssMiB())), 100);
+	const cpuBefore = server.cpuMs();
 	const started = performance.now();
 	const deadline = started + seconds * 1000;
 	await Promise.all(
@@ -153,7 +158,8 @@ async function closedLoop(
 	);
 	const elapsed = (performance.now() - started) / 1000;
 	clearInterval(sampler);
-	return { perSecond: done / elapsed, p99: percentile(latencies, 99), p50: percentile(latencies, 50), errors, rssMax, done };
+	const cpuPerRequest = (server.cpuMs() - cpuBefore) / latencies.length;
+	return { perSecond: done / elapsed, p99: percentile(latencies, 99), p50: percentile(latencies, 50), errors, rssMax, done, cpuPerRequest };
 }
 
 /** pull_throughput: `devices` devices pulling with nothing changed, over loopback HTTP; server RSS sampled meanwhile. */
@@ -164,6 +170,7 @@ export async function benchPullThroughput(o: ServerSyncOptions, devices: Device[
 		const p99s: number[] = [];
 		const errors: number[] = [];
 		const rss: number[] = [];
+		const cpu: number[] = [];
 		const pull = async (device: Device) => {
 			const result = await callMutation(agent, o.server.url, 'sync.pull', { deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held }, device.token);
 			const data = result.data as PullOutput | null;
@@ -177,11 +184,13 @@ export async function benchPullThroughput(o: ServerSyncOptions, devices: Device[
 			p99s.push(r.p99);
 			errors.push(r.errors);
 			rss.push(r.rssMax);
-			o.log(`  pull_throughput run ${run + 1}: ${r.perSecond.toFixed(0)} pulls/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors, server RSS max ${r.rssMax.toFixed(0)} MiB`);
+			cpu.push(r.cpuPerRequest);
+			o.log(`  pull_throughput run ${run + 1}: ${r.perSecond.toFixed(0)} pulls/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors, server RSS max ${r.rssMax.toFixed(0)} MiB, server CPU ${r.cpuPerRequest.toFixed(2)} ms/pull, load ${loadavg()}`);
 		}
 		o.figures.add('pull_throughput.pulls_per_s', 'pulls/s', rates, { op: '>=', value: 500 });
 		o.figures.add('pull_throughput.p99_ms', 'ms', p99s, { op: '<=', value: 100 });
 		o.figures.add('pull_throughput.errors', 'count', errors, { op: '<=', value: 0 });
+		o.figures.add('pull_throughput.server_cpu_ms_per_pull', 'ms', cpu);
 		o.figures.add('server_rss.max_mib', 'MiB', rss, { op: '<=', value: 300 });
 	} finally {
 		agent.destroy();
@@ -202,6 +211,7 @@ export async function benchPushThroughput(o: ServerSyncOptions, devices: Device[
 		const p99s: number[] = [];
 		const errors: number[] = [];
 		const duplicates: number[] = [];
+		const cpu: number[] = [];
 		const push = async (device: Device) => {
 			const noteId = crypto.randomUUID();
 			const mutation = {
@@ -238,12 +248,14 @@ export async function benchPushThroughput(o: ServerSyncOptions, devices: Device[
 			p99s.push(r.p99);
 			errors.push(r.errors + (runIds.length - stored));
 			duplicates.push(dup);
-			o.log(`  push_throughput run ${run + 1}: ${r.perSecond.toFixed(0)} mutations/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors, ${runIds.length} sent, ${stored} stored, ${dup} duplicates`);
+			cpu.push(r.cpuPerRequest);
+			o.log(`  push_throughput run ${run + 1}: ${r.perSecond.toFixed(0)} mutations/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors, ${runIds.length} sent, ${stored} stored, ${dup} duplicates, server CPU ${r.cpuPerRequest.toFixed(2)} ms/push, load ${loadavg()}`);
 		}
 		o.figures.add('push_throughput.mutations_per_s', 'mutations/s', rates, { op: '>=', value: 300 });
 		o.figures.add('push_throughput.p99_ms', 'ms', p99s);
 		o.figures.add('push_throughput.errors', 'count', errors, { op: '<=', value: 0 });
 		o.figures.add('push_throughput.duplicates', 'count', duplicates, { op: '<=', value: 0 });
+		o.figures.add('push_throughput.server_cpu_ms_per_push', 'ms', cpu);
 	} finally {
 		agent.destroy();
 		await sql`delete from notes where id = any(${sent}::uuid[])`.catch(() => {});
