@@ -40,7 +40,8 @@ const bench = {
 	},
 
 	/** The same records as a first sync, fetched once (not timed), kept for plainPut. */
-	async fetchRecords(): Promise<number> {
+	async fetchRecords(): Promise<{ ms: number; records: number }> {
+		const started = performance.now();
 		const deviceId = crypto.randomUUID();
 		const all: Page = { cases: [], persons: [], notes: [], visits: [] };
 		let cursor: string | null = null;
@@ -52,8 +53,9 @@ const bench = {
 			cursor = page.cursor;
 			if (!page.hasMore) break;
 		}
+		const ms = performance.now() - started;
 		(globalThis as { benchRecords?: Page }).benchRecords = all;
-		return all.cases.length + all.persons.length + all.notes.length + all.visits.length;
+		return { ms, records: all.cases.length + all.persons.length + all.notes.length + all.visits.length };
 	},
 
 	/** The floor: those records in plain text, Dexie bulkPut in one transaction, no server, no crypto. */

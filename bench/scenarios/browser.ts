@@ -85,7 +85,7 @@ async function harnessScenarios(o: BrowserOptions, context: BrowserContext, rate
 	const call = (name: string, ...args: unknown[]) =>
 		page.evaluate(([n, a]) => (globalThis as unknown as { bench: Bench }).bench[n as string](...(a as unknown[])), [name, args] as const);
 
-	const records = (await call('fetchRecords')) as unknown as number;
+	const { records } = await call('fetchRecords');
 	o.log(`  harness: ${records} records in the sync caseload`);
 	await call('prepareSyncedStore', PASSWORD);
 	for (const rate of rates) {
@@ -101,8 +101,12 @@ async function harnessScenarios(o: BrowserOptions, context: BrowserContext, rate
 			sync.push(s.ms);
 			plain.push((await call('plainPut')).ms);
 		}
+		// What the server and the network take alone (pages fetched one after the other, nothing stored).
+		const fetchOnly: number[] = [];
+		for (let run = 0; run < o.runs; run++) fetchOnly.push((await call('fetchRecords')).ms);
+		o.figures.add(`initial_sync_fetch_only.ms.${rateName(rate)}`, 'ms', fetchOnly);
 		const ratios = sync.map((ms, i) => ms / plain[i]);
-		o.log(`  ${rateName(rate)} initial_sync ${sync.map((v) => v.toFixed(0)).join(' / ')} ms; plain put ${plain.map((v) => v.toFixed(0)).join(' / ')} ms`);
+		o.log(`  ${rateName(rate)} initial_sync ${sync.map((v) => v.toFixed(0)).join(' / ')} ms; plain put ${plain.map((v) => v.toFixed(0)).join(' / ')} ms; fetch only ${fetchOnly.map((v) => v.toFixed(0)).join(' / ')} ms`);
 		o.figures.add(`initial_sync.ms.${rateName(rate)}`, 'ms', sync, rate === 4 ? { op: '<=', value: 3000 } : undefined);
 		o.figures.add(`baseline_plain_put.ms.${rateName(rate)}`, 'ms', plain);
 		o.figures.add(`initial_sync.ratio_to_baseline.${rateName(rate)}`, '×', ratios, { op: '<=', value: 1.5 });
