@@ -121,7 +121,7 @@ function build(schema: unknown, ctx: InputContext, path: string[]): fc.Arbitrary
 function lengthBounds(def: Def): { min?: number; max?: number } {
 	const out: { min?: number; max?: number } = {};
 	for (const check of (def.checks as Schema[] | undefined) ?? []) {
-		const c = check._zod.def as { check: string; minimum?: number; maximum?: number; length?: number };
+		const c = check._zod.def as unknown as { check: string; minimum?: number; maximum?: number; length?: number };
 		if (c.check === 'min_length') out.min = c.minimum;
 		if (c.check === 'max_length') out.max = c.maximum;
 		if (c.check === 'length_equals') out.min = out.max = c.length;
@@ -134,7 +134,7 @@ function numberArb(def: Def, key: string, ctx: InputContext): fc.Arbitrary<numbe
 	let max = 1_000_000;
 	let integer = false;
 	for (const check of (def.checks as Schema[] | undefined) ?? []) {
-		const c = check._zod.def as { check: string; value?: number; inclusive?: boolean; format?: string };
+		const c = check._zod.def as unknown as { check: string; value?: number; inclusive?: boolean; format?: string };
 		if (c.check === 'greater_than') min = c.inclusive ? c.value! : c.value! + 1;
 		if (c.check === 'less_than') max = c.inclusive ? c.value! : c.value! - 1;
 		if (c.check === 'number_format' && (c.format === 'safeint' || c.format === 'int32')) integer = true;
@@ -202,7 +202,7 @@ function hintedStrings(key: string, ctx: InputContext): string[] {
 function regexOf(def: Def): RegExp | null {
 	if (def.format === 'regex' && def.pattern instanceof RegExp) return def.pattern;
 	for (const check of (def.checks as Schema[] | undefined) ?? []) {
-		const c = check._zod.def as { check: string; format?: string; pattern?: RegExp };
+		const c = check._zod.def as unknown as { check: string; format?: string; pattern?: RegExp };
 		if (c.check === 'string_format' && c.format === 'regex' && c.pattern) return c.pattern;
 	}
 	return null;
