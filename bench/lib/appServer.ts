@@ -5,9 +5,14 @@ import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 export const appDir = 'bench/.cache/app';
 
 export function buildApp(log: (line: string) => void): void {
-	log('building the app (npx vite build)...');
-	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
-	if (result.status !== 0) throw new Error('vite build failed');
+	// .svelte-kit/ and build/ are shared with anyone else building on this machine: a build that
+	// collides with another one fails; try again.
+	for (let attempt = 1; ; attempt++) {
+		log(`building the app (npx vite build)${attempt > 1 ? `, attempt ${attempt}` : ''}...`);
+		const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: ['ignore', 2, 2], env: { ...process.env, NODE_ENV: 'production' } });
+		if (result.status === 0) break;
+		if (attempt === 3) throw new Error('vite build failed');
+	}
 	rmSync(appDir, { recursive: true, force: true });
 	cpSync('build', appDir, { recursive: true });
 }
