@@ -10,7 +10,7 @@ async function signIn(page: Page, username: string) {
 	await expect(page.getByTestId('last-sync')).not.toHaveText('jamais');
 }
 
-async function apiAs(playwright: typeof import('@playwright/test'), baseURL: string | undefined, username: string) {
+async function apiAs(playwright: { request: { newContext(options: { baseURL?: string }): Promise<APIRequestContext> } }, baseURL: string | undefined, username: string) {
 	const api = await playwright.request.newContext({ baseURL });
 	const login = await api.post('/trpc/auth.login', { data: { username, password: DEMO_PASSWORD } });
 	expect(login.status()).toBe(200);

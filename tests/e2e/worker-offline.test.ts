@@ -31,7 +31,7 @@ async function rawJournalCount(page: Page): Promise<number> {
 	});
 }
 
-test('a worker syncs, works offline, reloads, unlocks and syncs back', async ({ page, context }) => {
+test('a worker syncs, works offline, reloads, unlocks and syncs back; the DPO finds the offline view', async ({ page, context, playwright, baseURL }) => {
 	// Slow the first pull down so that its progress is visible.
 	let delayed = false;
 	await page.route('**/trpc/sync.pull**', async (route) => {
@@ -60,6 +60,7 @@ test('a worker syncs, works offline, reloads, unlocks and syncs back', async ({ 
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
 	await context.setOffline(true);
 	await expect(page.getByRole('status').filter({ hasText: 'Hors ligne' })).toBeVisible();
+	const openedReference = ((await cases.first().locator('.measure').textContent()) ?? '').split('·').pop()!.trim();
 	await cases.first().getByRole('link').click();
 	await expect(page.getByRole('heading', { name: 'Personnes' })).toBeVisible();
 	await page.getByRole('link', { name: 'Nouvelle note' }).click();
@@ -91,4 +92,17 @@ test('a worker syncs, works offline, reloads, unlocks and syncs back', async ({ 
 	await expect.poll(() => rawJournalCount(page)).toBe(1);
 	await page.getByRole('button', { name: 'Synchroniser' }).click();
 	await expect.poll(() => rawJournalCount(page), { timeout: 20_000 }).toBe(0);
+
+	// The DPO finds, for that case, the view made offline, with both times.
+	const dpo = await playwright.request.newContext({ baseURL });
+	expect((await dpo.post('/trpc/auth.login', { data: { username: 'dpo.farid', password: DEMO_PASSWORD } })).status()).toBe(200);
+	const input = { filters: { caseQuery: openedReference, mode: 'offline', action: 'journal.' }, page: 1, pageSize: 50 };
+	const response = await dpo.get(`/trpc/dpo.audit.search?input=${encodeURIComponent(JSON.stringify(input))}`);
+	expect(response.status()).toBe(200);
+	const rows = (await response.json()).result.data.rows as { action: string; offline: boolean; occurredAt: string; recordedAt: string }[];
+	const view = rows.find((row) => row.action === 'journal.case.view');
+	expect(view).toBeTruthy();
+	expect(view!.offline).toBe(true);
+	expect(new Date(view!.occurredAt).getTime()).toBeLessThanOrEqual(new Date(view!.recordedAt).getTime());
+	await dpo.dispose();
 });
