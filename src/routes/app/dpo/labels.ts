@@ -1,4 +1,7 @@
-import type { MeasureType, PersonRole, Role } from '$lib/shared/domain';
+import type { Role } from '$lib/shared/domain';
+
+// One French wording of the domain for every screen.
+export { measureLabels, personRoleLabels, noteKindLabels } from '$lib/i18n/labels';
 
 /** French words of the DPO screens: actions of the audit trail, roles, measures. */
 
@@ -52,22 +55,6 @@ export const roleLabels: Record<Role, string> = {
 	lead: 'Chef de service',
 	admin: 'Administrateur',
 	dpo: 'DPO'
-};
-
-export const measureLabels: Record<MeasureType, string> = {
-	aed: 'AED',
-	aemo: 'AEMO',
-	placement: 'Placement',
-	tisf: 'Intervention TISF',
-	cjm: 'Contrat jeune majeur',
-	ip: 'Évaluation d’IP'
-};
-
-export const personRoleLabels: Record<PersonRole, string> = {
-	child: 'Enfant',
-	parent: 'Parent',
-	family: 'Famille',
-	entourage: 'Entourage'
 };
 
 export const rightsKindLabels: Record<string, string> = {
