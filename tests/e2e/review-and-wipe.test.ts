@@ -1,56 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-
-const DEMO_PASSWORD = 'Carnet-Demo-2026!';
-
-async function signIn(page: Page, username: string) {
-	await page.goto('/connexion');
-	await page.getByLabel('Identifiant').fill(username);
-	await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Se connecter' }).click();
-	await expect(page.getByTestId('last-sync')).not.toHaveText('jamais');
-}
-
-async function apiAs(playwright: { request: { newContext(options: { baseURL?: string }): Promise<APIRequestContext> } }, baseURL: string | undefined, username: string) {
-	const api = await playwright.request.newContext({ baseURL });
-	const login = await api.post('/trpc/auth.login', { data: { username, password: DEMO_PASSWORD } });
-	expect(login.status()).toBe(200);
-	return api;
-}
-
-async function query<T>(api: APIRequestContext, path: string, input?: unknown): Promise<T> {
-	const suffix = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-	const response = await api.get(`/trpc/${path}${suffix}`);
-	expect(response.status(), await response.text()).toBe(200);
-	return (await response.json()).result.data as T;
-}
-
-async function mutate<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
-	const response = await api.post(`/trpc/${path}`, { data: input });
-	expect(response.status(), await response.text()).toBe(200);
-	return (await response.json()).result.data as T;
-}
-
-async function rawCaseCount(page: Page): Promise<number> {
-	return page.evaluate(async () => {
-		let total = 0;
-		for (const info of await indexedDB.databases()) {
-			if (!info.name?.startsWith('carnet-')) continue;
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const request = indexedDB.open(info.name!);
-				request.onsuccess = () => resolve(request.result);
-				request.onerror = () => reject(request.error);
-			});
-			if (db.objectStoreNames.contains('cases')) {
-				total += await new Promise<number>((resolve) => {
-					const request = db.transaction('cases').objectStore('cases').count();
-					request.onsuccess = () => resolve(request.result);
-				});
-			}
-			db.close();
-		}
-		return total;
-	});
-}
+import { expect, test } from '@playwright/test';
+import { apiAs, apiMutate as mutate, apiQuery as query, rawStoreCount, signInAndSync as signIn } from '../support/e2e';
 
 test('the lead asks for changes; the author sees the comment after the next sync', async ({ page, playwright, baseURL }) => {
 	await signIn(page, 'aed.bruno');
@@ -71,7 +20,7 @@ test('the lead asks for changes; the author sees the comment after the next sync
 
 test('a device revoked by the administrator is wiped at its next sync, and the wipe is acknowledged', async ({ page, playwright, baseURL }) => {
 	await signIn(page, 'educ.chloe');
-	expect(await rawCaseCount(page)).toBe(11);
+	expect(await rawStoreCount(page, 'cases')).toBe(11);
 	const admin = await apiAs(playwright, baseURL, 'admin.eva');
 	type Device = { id: string; username: string; revokedAt: string | null; wipeAcknowledgedAt: string | null };
 	const device = (await query<Device[]>(admin, 'admin.devices')).find((d) => d.username === 'educ.chloe' && !d.revokedAt);
@@ -81,7 +30,7 @@ test('a device revoked by the administrator is wiped at its next sync, and the w
 	await page.getByRole('button', { name: 'Synchroniser' }).click();
 	await expect(page.getByText('Cet appareil a été révoqué')).toBeVisible();
 	await expect(page.getByRole('list', { name: 'Dossiers' })).toHaveCount(0);
-	expect(await rawCaseCount(page)).toBe(0);
+	expect(await rawStoreCount(page, 'cases')).toBe(0);
 	await expect
 		.poll(async () => (await query<Device[]>(admin, 'admin.devices')).find((d) => d.id === device!.id)?.wipeAcknowledgedAt ?? null)
 		.not.toBeNull();
@@ -114,5 +63,5 @@ test('a suppléance brings the absent colleague’s cases to the device, and end
 	await page.getByRole('button', { name: 'Synchroniser' }).click();
 	await expect(cases).toHaveCount(before);
 	await expect(page.getByText(/^Suppléance de Bruno Lemaire/)).toHaveCount(0);
-	expect(await rawCaseCount(page)).toBe(before);
+	expect(await rawStoreCount(page, 'cases')).toBe(before);
 });

@@ -1,35 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, apiAs, rawStoreCount, submitLogin as signIn } from '../support/e2e';
 
-const DEMO_PASSWORD = 'Carnet-Demo-2026!';
-
-async function signIn(page: Page, username: string) {
-	await page.goto('/connexion');
-	await page.getByLabel('Identifiant').fill(username);
-	await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Se connecter' }).click();
-}
-
-async function rawJournalCount(page: Page): Promise<number> {
-	return page.evaluate(async () => {
-		const dbs = (await indexedDB.databases()).filter((d) => d.name?.startsWith('carnet-'));
-		let total = 0;
-		for (const info of dbs) {
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const request = indexedDB.open(info.name!);
-				request.onsuccess = () => resolve(request.result);
-				request.onerror = () => reject(request.error);
-			});
-			if (db.objectStoreNames.contains('journal')) {
-				total += await new Promise<number>((resolve) => {
-					const request = db.transaction('journal').objectStore('journal').count();
-					request.onsuccess = () => resolve(request.result);
-				});
-			}
-			db.close();
-		}
-		return total;
-	});
-}
+const rawJournalCount = (page: Parameters<typeof rawStoreCount>[0]) => rawStoreCount(page, 'journal');
 
 test('a worker syncs, works offline, reloads, unlocks and syncs back; the DPO finds the offline view', async ({ page, context, playwright, baseURL }) => {
 	// Slow the first pull down so that its progress is visible.
@@ -94,8 +66,7 @@ test('a worker syncs, works offline, reloads, unlocks and syncs back; the DPO fi
 	await expect.poll(() => rawJournalCount(page), { timeout: 20_000 }).toBe(0);
 
 	// The DPO finds, for that case, the view made offline, with both times.
-	const dpo = await playwright.request.newContext({ baseURL });
-	expect((await dpo.post('/trpc/auth.login', { data: { username: 'dpo.farid', password: DEMO_PASSWORD } })).status()).toBe(200);
+	const dpo = await apiAs(playwright, baseURL, 'dpo.farid');
 	const input = { filters: { caseQuery: openedReference, mode: 'offline', action: 'journal.' }, page: 1, pageSize: 50 };
 	const response = await dpo.get(`/trpc/dpo.audit.search?input=${encodeURIComponent(JSON.stringify(input))}`);
 	expect(response.status()).toBe(200);

@@ -1,40 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-
-const DEMO_PASSWORD = 'Carnet-Demo-2026!';
-
-async function signIn(page: Page, username: string) {
-	await page.goto('/connexion');
-	await page.getByLabel('Identifiant').fill(username);
-	await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Se connecter' }).click();
-}
-
-async function apiSignIn(request: APIRequestContext, username: string) {
-	const response = await request.post('/trpc/auth.login', { data: { username, password: DEMO_PASSWORD } });
-	expect(response.status()).toBe(200);
-}
-
-async function rawCount(page: Page, store: string): Promise<number> {
-	return page.evaluate(async (storeName) => {
-		let total = 0;
-		for (const info of await indexedDB.databases()) {
-			if (!info.name?.startsWith('carnet-')) continue;
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const request = indexedDB.open(info.name!);
-				request.onsuccess = () => resolve(request.result);
-				request.onerror = () => reject(request.error);
-			});
-			if (db.objectStoreNames.contains(storeName)) {
-				total += await new Promise<number>((resolve) => {
-					const request = db.transaction(storeName).objectStore(storeName).count();
-					request.onsuccess = () => resolve(request.result);
-				});
-			}
-			db.close();
-		}
-		return total;
-	}, store);
-}
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, apiAs, rawStoreCount as rawCount, submitLogin as signIn } from '../support/e2e';
 
 test('a case unassigned on the server leaves the screen and IndexedDB at the next sync', async ({ page, playwright, baseURL }) => {
 	await signIn(page, 'tisf.amelie');
@@ -44,8 +9,7 @@ test('a case unassigned on the server leaves the screen and IndexedDB at the nex
 	expect(await rawCount(page, 'cases')).toBe(10);
 
 	// The team lead ends one of Amélie's assignments, through the real API.
-	const lead = await playwright.request.newContext({ baseURL });
-	await apiSignIn(lead, 'chef.david');
+	const lead = await apiAs(playwright, baseURL, 'chef.david');
 	const team = (await (await lead.get('/trpc/lead.team')).json()).result.data as {
 		cases: { id: string; reference: string; holders: { assignmentId: string; displayName: string }[] }[];
 	};

@@ -1,0 +1,64 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+/** Shared steps of the end-to-end tests (the demo password is printed in README.md). */
+export const DEMO_PASSWORD = 'Carnet-Demo-2026!';
+
+/** Fills and submits the real login page. */
+export async function submitLogin(page: Page, username: string): Promise<void> {
+	await page.goto('/connexion');
+	await page.getByLabel('Identifiant').fill(username);
+	await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+/** Signs a field worker in and waits for the end of the first sync. */
+export async function signInAndSync(page: Page, username: string): Promise<void> {
+	await submitLogin(page, username);
+	await expect(page.getByTestId('last-sync')).not.toHaveText('jamais');
+}
+
+/** Rows of one object store summed over every Carnet IndexedDB database, read raw (no app code). */
+export async function rawStoreCount(page: Page, store: string): Promise<number> {
+	return page.evaluate(async (storeName) => {
+		let total = 0;
+		for (const info of await indexedDB.databases()) {
+			if (!info.name?.startsWith('carnet-')) continue;
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const request = indexedDB.open(info.name!);
+				request.onsuccess = () => resolve(request.result);
+				request.onerror = () => reject(request.error);
+			});
+			if (db.objectStoreNames.contains(storeName)) {
+				total += await new Promise<number>((resolve) => {
+					const request = db.transaction(storeName).objectStore(storeName).count();
+					request.onsuccess = () => resolve(request.result);
+				});
+			}
+			db.close();
+		}
+		return total;
+	}, store);
+}
+
+type RequestFactory = { request: { newContext(options: { baseURL?: string }): Promise<APIRequestContext> } };
+
+/** An API client signed in as `username`, through the real /trpc endpoint. */
+export async function apiAs(playwright: RequestFactory, baseURL: string | undefined, username: string): Promise<APIRequestContext> {
+	const api = await playwright.request.newContext({ baseURL });
+	const login = await api.post('/trpc/auth.login', { data: { username, password: DEMO_PASSWORD } });
+	expect(login.status()).toBe(200);
+	return api;
+}
+
+export async function apiQuery<T>(api: APIRequestContext, path: string, input?: unknown): Promise<T> {
+	const suffix = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+	const response = await api.get(`/trpc/${path}${suffix}`);
+	expect(response.status(), await response.text()).toBe(200);
+	return (await response.json()).result.data as T;
+}
+
+export async function apiMutate<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
+	const response = await api.post(`/trpc/${path}`, { data: input });
+	expect(response.status(), await response.text()).toBe(200);
+	return (await response.json()).result.data as T;
+}
