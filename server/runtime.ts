@@ -33,6 +33,14 @@ export function getRuntime(): Promise<Runtime> {
 		}
 		// Every process starts the daily job; job_runs lets only one of them run it each day.
 		if (config.RETENTION_JOB === 'on') startRetentionJob(database.db, config);
+		// adapter-node emits this after SIGTERM/SIGINT once in-flight requests are done: close
+		// the pool (or flush PGlite to disk) so that the process ends at once, cleanly.
+		process.once('sveltekit:shutdown', () => {
+			database.close().then(
+				() => log('info', 'database.closed', { kind: database.kind }),
+				(error: unknown) => log('error', 'database.close-failed', { message: String(error) })
+			);
+		});
 		return { config, database };
 	})();
 	return runtime;

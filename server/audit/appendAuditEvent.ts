@@ -31,32 +31,51 @@ export async function appendAuditEvent(
 	input: AuditEventInput,
 	now: Date = new Date()
 ): Promise<{ id: number; hash: string }> {
+	const [appended] = await appendAuditEvents(tx, [{ input, now }]);
+	return appended;
+}
+
+/**
+ * Several events in one turn of the chain lock: one read of the last hash and one multi-row
+ * insert, chained in the order given (ids are taken in VALUES order under the lock). For
+ * callers that write many events in one transaction (the pulls' group commit).
+ */
+export async function appendAuditEvents(
+	tx: Executor,
+	events: readonly { input: AuditEventInput; now: Date }[]
+): Promise<{ id: number; hash: string }[]> {
+	if (events.length === 0) return [];
 	await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
 	const [last] = await tx
 		.select({ hash: auditEvents.hash })
 		.from(auditEvents)
 		.orderBy(desc(auditEvents.id))
 		.limit(1);
-	const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
-	const content: AuditRowContent & { outcome: AuditOutcome } = {
-		recordedAt: now,
-		occurredAt: input.occurredAt ?? now,
-		actorId: input.actorId ?? null,
-		deviceId: input.deviceId ?? null,
-		action: input.action,
-		outcome: input.outcome ?? 'success',
-		caseId: input.caseId ?? null,
-		personId: input.personId ?? null,
-		noteId: input.noteId ?? null,
-		offline: input.offline ?? false,
-		details: input.details ?? {}
-	};
-	const hash = hashAuditRow(prevHash, content);
-	const [row] = await tx
-		.insert(auditEvents)
-		.values({ ...content, prevHash, hash })
-		.returning({ id: auditEvents.id });
-	return { id: row.id, hash };
+	let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+	const rows = events.map(({ input, now }) => {
+		const content: AuditRowContent & { outcome: AuditOutcome } = {
+			recordedAt: now,
+			occurredAt: input.occurredAt ?? now,
+			actorId: input.actorId ?? null,
+			deviceId: input.deviceId ?? null,
+			action: input.action,
+			outcome: input.outcome ?? 'success',
+			caseId: input.caseId ?? null,
+			personId: input.personId ?? null,
+			noteId: input.noteId ?? null,
+			offline: input.offline ?? false,
+			details: input.details ?? {}
+		};
+		const hash = hashAuditRow(prevHash, content);
+		const row = { ...content, prevHash, hash };
+		prevHash = hash;
+		return row;
+	});
+	const inserted = await tx.insert(auditEvents).values(rows).returning({ id: auditEvents.id, hash: auditEvents.hash });
+	// RETURNING follows VALUES order; checked, because the chain depends on it.
+	inserted.sort((a, b) => a.id - b.id);
+	if (inserted.some((row, i) => row.hash !== rows[i].hash)) throw new Error('audit append: ids out of chain order');
+	return inserted;
 }
 
 export type AuditOutcome = 'success' | 'failure' | 'denied' | 'incident';

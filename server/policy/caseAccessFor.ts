@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, or, sql, type Placeholder } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
 import { assignments, cases, delegations, emergencyGrants, users } from '../db/schema';
@@ -42,20 +42,53 @@ export async function listCaseGrants(db: Executor, subject: PolicySubject, now: 
 	if (subject.disabled) return [];
 	if (subject.role !== 'worker' && subject.role !== 'lead') return [];
 
-	const live = inArray(cases.status, [...liveCaseStatuses]);
+	const [first, ...others] = caseGrantBranches(db, { userId: subject.id, now });
+	const team =
+		subject.role === 'lead' && subject.teamId
+			? [
+					db
+						.select({ ...caseColumns, kind: kind('team'), role: noRole(), until: sql<Date | null>`null::timestamptz`.as('until'), coveringFor: noOne() })
+						.from(cases)
+						.where(and(eq(cases.teamId, subject.teamId), eq(cases.organisationId, subject.organisationId), liveCase()))
+				]
+			: [];
+
+	const rows = await unionAll(first, ...others, ...team);
+	const found: CaseGrant[] = rows.map((row) => ({
+		...pickCase(row),
+		access: { kind: row.kind, role: row.role, until: iso(row.until), coveringFor: row.kind === 'delegation' ? row.coveringFor : null }
+	}));
+
+	const best = new Map<string, CaseGrant>();
+	for (const grant of found) {
+		const current = best.get(grant.caseId);
+		if (!current || compareGrants(grant, current) < 0) best.set(grant.caseId, grant);
+	}
+	return [...best.values()];
+}
+
+const caseColumns = { caseId: cases.id, status: cases.status, teamId: cases.teamId, organisationId: cases.organisationId };
+// Each branch names its kind; `until` maps to a Date by the first branch's column.
+const kind = (k: CaseAccess['kind']) => sql<CaseAccess['kind']>`${k}::text`.as('kind');
+const noRole = () => sql<AssignmentRole | null>`null`.as('role');
+const noOne = () => sql<string | null>`null::text`.as('covering_for');
+const liveCase = () => inArray(cases.status, [...liveCaseStatuses]);
+
+/**
+ * The grants a field device may hold, as the branches of one UNION ALL (assignments,
+ * delegations, emergency grants; a lead's team view is added by listCaseGrants). The user and
+ * the time may be placeholders: sync.pull's prepared statement (pullHead.ts) embeds the same
+ * branches, so that there is one definition of who may hold which case.
+ */
+export function caseGrantBranches(db: Executor, who: { userId: string | Placeholder; now: Date | Placeholder }) {
+	const { userId, now } = who;
 	const activeAssignment = and(lte(assignments.startsAt, now), or(isNull(assignments.endsAt), gt(assignments.endsAt, now)));
-	const caseColumns = { caseId: cases.id, status: cases.status, teamId: cases.teamId, organisationId: cases.organisationId };
-	// One statement for every reason (a sync runs this on each pull and each pushed mutation):
-	// each branch names its kind; `until` maps to a Date by the first branch's column.
-	const kind = (k: CaseAccess['kind']) => sql<CaseAccess['kind']>`${k}::text`.as('kind');
-	const noRole = sql<AssignmentRole | null>`null`.as('role');
-	const noOne = sql<string | null>`null::text`.as('covering_for');
 
 	const assigned = db
-		.select({ ...caseColumns, kind: kind('assignment'), role: sql<AssignmentRole | null>`${assignments.role}`.as('role'), until: assignments.endsAt, coveringFor: noOne })
+		.select({ ...caseColumns, kind: kind('assignment'), role: sql<AssignmentRole | null>`${assignments.role}`.as('role'), until: assignments.endsAt, coveringFor: noOne() })
 		.from(assignments)
 		.innerJoin(cases, eq(cases.id, assignments.caseId))
-		.where(and(eq(assignments.userId, subject.id), activeAssignment, live));
+		.where(and(eq(assignments.userId, userId), activeAssignment, liveCase()));
 
 	const absent = alias(users, 'absent_user');
 	const covered = db
@@ -72,51 +105,29 @@ export async function listCaseGrants(db: Executor, subject: PolicySubject, now: 
 		.innerJoin(cases, eq(cases.id, assignments.caseId))
 		.where(
 			and(
-				eq(delegations.toUserId, subject.id),
+				eq(delegations.toUserId, userId),
 				lte(delegations.startsAt, now),
 				gt(delegations.endsAt, now),
 				isNull(delegations.revokedAt),
 				activeAssignment,
-				live
+				liveCase()
 			)
 		);
 
 	const emergencies = db
-		.select({ ...caseColumns, kind: kind('emergency'), role: noRole, until: emergencyGrants.expiresAt, coveringFor: noOne })
+		.select({ ...caseColumns, kind: kind('emergency'), role: noRole(), until: emergencyGrants.expiresAt, coveringFor: noOne() })
 		.from(emergencyGrants)
 		.innerJoin(cases, eq(cases.id, emergencyGrants.caseId))
 		.where(
 			and(
-				eq(emergencyGrants.userId, subject.id),
+				eq(emergencyGrants.userId, userId),
 				lte(emergencyGrants.grantedAt, now),
 				gt(emergencyGrants.expiresAt, now),
 				isNull(emergencyGrants.revokedAt),
-				live
+				liveCase()
 			)
 		);
-
-	const team =
-		subject.role === 'lead' && subject.teamId
-			? [
-					db
-						.select({ ...caseColumns, kind: kind('team'), role: noRole, until: sql<Date | null>`null::timestamptz`.as('until'), coveringFor: noOne })
-						.from(cases)
-						.where(and(eq(cases.teamId, subject.teamId), eq(cases.organisationId, subject.organisationId), live))
-				]
-			: [];
-
-	const rows = await unionAll(assigned, covered, emergencies, ...team);
-	const found: CaseGrant[] = rows.map((row) => ({
-		...pickCase(row),
-		access: { kind: row.kind, role: row.role, until: iso(row.until), coveringFor: row.kind === 'delegation' ? row.coveringFor : null }
-	}));
-
-	const best = new Map<string, CaseGrant>();
-	for (const grant of found) {
-		const current = best.get(grant.caseId);
-		if (!current || compareGrants(grant, current) < 0) best.set(grant.caseId, grant);
-	}
-	return [...best.values()];
+	return [assigned, covered, emergencies] as const;
 }
 
 /** Negative when `a` is the stronger reason: by kind, then assignment role, then the later end. */

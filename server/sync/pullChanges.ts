@@ -10,6 +10,7 @@ import type { PullInput, PullOutput } from '../../src/lib/shared/sync';
 import { countCaseRows, readChangedRows, readWholeCases, type CaseRows } from './readCaseRows';
 import { loadOwnDevice, registerDevice } from './registerDevice';
 import { recordPull } from './recordPull';
+import { readPullHead } from './pullHead';
 import { toCaseRecord, toNoteRecord, toPersonRecord, toTombstone, toVisitRecord } from './toWireRecords';
 
 /** Rows per page of a pull (a new case larger than this still comes whole, alone on its page). */
@@ -35,6 +36,10 @@ export async function pullChanges(
 	now: Date,
 	pageRows = PULL_PAGE_ROWS
 ): Promise<PullOutput> {
+	if (input.cursor !== null) {
+		const unchanged = await answerUnchanged(db, user, input, now);
+		if (unchanged) return unchanged;
+	}
 	const subject = await loadPolicySubject(db, user.id);
 	if (!subject) throw notFoundOrNoAccess();
 	const device = await loadOwnDevice(db, subject.id, input.deviceId);
@@ -91,6 +96,46 @@ export async function pullChanges(
 	});
 
 	return { ...page.output, journalSecret, serverTime: now.toISOString() };
+}
+
+/**
+ * The common pull, answered from one statement (readPullHead): a registered, unrevoked device of
+ * an active worker or lead that holds exactly the cases it may hold, none changed since its
+ * cursor. It answers what the full path would answer (nothing to send, the same cursor) and
+ * records the same audit event. Anything else returns null and takes the full path, which
+ * decides again from scratch: this path never sends a row, so it cannot send one too many.
+ */
+async function answerUnchanged(db: Database, user: UserRef, input: PullInput, now: Date): Promise<PullOutput | null> {
+	const cursor = Number(input.cursor ?? '0');
+	const head = await readPullHead(db, { userId: user.id, deviceId: input.deviceId, heldCaseIds: input.heldCaseIds, cursor, now });
+	if (!head || head.changed || head.subject.disabled || head.deviceRevoked || head.deviceUserId !== head.subject.id) return null;
+	if (head.subject.role !== 'worker' && head.subject.role !== 'lead') return null;
+	const held = new Set(input.heldCaseIds);
+	const allowed = new Set(head.allowedCaseIds);
+	if (held.size !== allowed.size || head.allowedCaseIds.some((id) => !held.has(id))) return null;
+
+	await recordPull(db, {
+		deviceId: input.deviceId,
+		deviceLabel: input.deviceLabel ?? null,
+		actorId: head.subject.id,
+		details: { caseIds: [], newCaseIds: [], revokedCaseIds: [], rows: 0, cursor: String(cursor), nextCursor: String(cursor), hasMore: false, registered: false },
+		now
+	});
+	return {
+		wipe: false,
+		cursor: String(cursor),
+		hasMore: false,
+		revokedCaseIds: [],
+		cases: [],
+		persons: [],
+		notes: [],
+		visits: [],
+		tombstones: [],
+		policy: { lockTimeoutSeconds: head.lockTimeoutSeconds, maxOfflineDays: head.maxOfflineDays },
+		journalAckSeq: head.journalAckSeq,
+		journalSecret: null,
+		serverTime: now.toISOString()
+	};
 }
 
 async function readPage(tx: Executor, subject: PolicySubject, input: PullInput, pageRows: number, now: Date) {
