@@ -73,7 +73,8 @@ export async function pullChanges(
 			deviceLabel: input.deviceLabel ?? null,
 			actorId: subject.id,
 			details: { ...page.audit, registered: false },
-			now
+			now,
+			durable: true
 		});
 		return { ...page.output, journalSecret, serverTime: now.toISOString() };
 	}
@@ -119,7 +120,8 @@ async function answerUnchanged(db: Database, user: UserRef, input: PullInput, no
 		deviceLabel: input.deviceLabel ?? null,
 		actorId: head.subject.id,
 		details: { caseIds: [], newCaseIds: [], revokedCaseIds: [], rows: 0, cursor: String(cursor), nextCursor: String(cursor), hasMore: false, registered: false },
-		now
+		now,
+		durable: false
 	});
 	return {
 		wipe: false,

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client';
-import { devices } from '../db/schema';
+import { groupCommit } from '../db/groupCommit';
 import { appendAuditEvents } from '../audit/appendAuditEvent';
+import { touchDevices } from './touchDevices';
 
 /** What a pull of a registered device writes once its page is read: the device row and its audit event. */
 export interface PullRecord {
@@ -10,69 +11,33 @@ export interface PullRecord {
 	actorId: string;
 	details: Record<string, unknown>;
 	now: Date;
+	/**
+	 * Whether the pull sent anything (rows, revocations). Such a record is flushed to disk before
+	 * the pull answers. A pull that sent nothing is a heartbeat: its record commits without
+	 * waiting for the WAL flush (synchronous_commit off, for that transaction only); a crash in
+	 * the next fraction of a second may lose it, never corrupt the chain.
+	 */
+	durable: boolean;
 }
 
-type Waiting = PullRecord & { resolve: () => void; reject: (error: unknown) => void };
-
 /**
- * Group commit of the pulls' writes. Every audit append takes the one chain lock until its
- * transaction commits, so one transaction per pull lines all pulls up behind a lock held across
- * a WAL flush. Here the pulls that arrive while a transaction is committing wait for the next
- * one and go in together: one commit, one turn of the lock, for all of them. Alone, a pull goes
- * at once, as before. A batch costs three statements (writeRecords). Each record's device row
- * and audit event still commit together, before its pull answers. If a shared transaction fails, each record is retried on its own, so that one
- * failure fails only its own pull.
+ * The pulls' writes, group-committed (server/db/groupCommit.ts): every audit append takes the
+ * one chain lock until its transaction commits, so one transaction per pull would line all
+ * pulls up behind a lock held across a WAL flush. A batch costs three statements whatever its
+ * size. Each record's device row and audit event commit together, before its pull answers.
  */
-export function recordPull(db: Database, record: PullRecord): Promise<void> {
-	let queue = queues.get(db);
-	if (!queue) queues.set(db, (queue = { waiting: [], flushing: false }));
-	const q = queue;
-	return new Promise<void>((resolve, reject) => {
-		q.waiting.push({ ...record, resolve, reject });
-		if (!q.flushing) void flush(db, q);
-	});
+export async function recordPull(db: Database, record: PullRecord): Promise<void> {
+	await writeGrouped(db, [record]);
 }
 
 /** At most this many pulls share a transaction (bounds the time the chain lock is held). */
 const MAX_BATCH = 64;
 
-type Queue = { waiting: Waiting[]; flushing: boolean };
-const queues = new WeakMap<Database, Queue>();
+const writeGrouped = groupCommit(writeRecords, { maxBatch: MAX_BATCH });
 
-async function flush(db: Database, queue: Queue): Promise<void> {
-	queue.flushing = true;
-	try {
-		while (queue.waiting.length > 0) {
-			const batch = queue.waiting.splice(0, MAX_BATCH);
-			try {
-				await db.transaction((tx) => writeRecords(tx, batch));
-				for (const record of batch) record.resolve();
-			} catch (error) {
-				if (batch.length === 1) {
-					batch[0].reject(error);
-					continue;
-				}
-				for (const record of batch) {
-					await db.transaction((tx) => writeRecords(tx, [record])).then(record.resolve, record.reject);
-				}
-			}
-		}
-	} finally {
-		queue.flushing = false;
-	}
-}
-
-/** Three statements whatever the batch size: the device rows, then the events in one turn of the chain lock. */
-async function writeRecords(tx: Executor, records: PullRecord[]): Promise<void> {
-	// Sorted, so that two processes flushing at once lock device rows in the same order.
-	const byDevice = [...records].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
-	const values = sql.join(
-		byDevice.map((r) => sql`(${r.deviceId}::uuid, ${r.now.toISOString()}::timestamptz, ${r.deviceLabel}::text)`),
-		sql`, `
-	);
-	await tx.execute(sql`
-		update ${devices} set last_seen_at = v.at, last_sync_at = v.at, label = coalesce(v.label, ${devices.label})
-		from (values ${values}) as v(id, at, label) where ${devices.id} = v.id`);
+async function writeRecords(tx: Executor, records: PullRecord[]): Promise<void[]> {
+	if (records.every((r) => !r.durable)) await tx.execute(sql`set local synchronous_commit = off`);
+	await touchDevices(tx, records.map((r) => ({ deviceId: r.deviceId, at: r.now, label: r.deviceLabel })), { synced: true });
 	await appendAuditEvents(
 		tx,
 		records.map((record) => ({
@@ -80,4 +45,5 @@ async function writeRecords(tx: Executor, records: PullRecord[]): Promise<void> 
 			now: record.now
 		}))
 	);
+	return records.map(() => undefined);
 }
