@@ -1,5 +1,5 @@
-import { desc, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Executor } from '../db/client';
 import { auditEvents } from '../db/schema';
 import { hashAuditRow, type AuditRowContent } from './hashAuditRow';
 
@@ -17,8 +17,10 @@ export interface AuditEventInput {
 	details?: Record<string, unknown>;
 }
 
-/** Arbitrary constant: the advisory lock that serialises appends to the chain, and the taking of sync versions (migration 0002). */
-const AUDIT_CHAIN_LOCK = 0x0ca2_e7a1;
+/**
+ * Appends are serialised by the transaction-scoped advisory lock 0x0ca2e7a1 (212002721), taken
+ * by carnet_audit_chain_head() (migration 0003) and by carnet_next_version() (migration 0002).
+ */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /**
@@ -45,13 +47,9 @@ export async function appendAuditEvents(
 	events: readonly { input: AuditEventInput; now: Date }[]
 ): Promise<{ id: number; hash: string }[]> {
 	if (events.length === 0) return [];
-	await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-	const [last] = await tx
-		.select({ hash: auditEvents.hash })
-		.from(auditEvents)
-		.orderBy(desc(auditEvents.id))
-		.limit(1);
-	let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+	// Takes the chain lock, then reads the last hash (migration 0003): one round trip.
+	const [head] = rowsOf<{ hash: string | null }>(await tx.execute(sql`select carnet_audit_chain_head() as hash`));
+	let prevHash = head?.hash ?? AUDIT_GENESIS_HASH;
 	const rows = events.map(({ input, now }) => {
 		const content: AuditRowContent & { outcome: AuditOutcome } = {
 			recordedAt: now,

@@ -1,5 +1,5 @@
 import { asc, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client';
+import { rowsOf, type Executor } from '../db/client';
 import { auditEvents } from '../db/schema';
 
 /**
@@ -23,12 +23,6 @@ export async function purgeAuditTrail(tx: Executor, cutoff: Date): Promise<Audit
 export async function countPurgeableAuditEvents(db: Executor, cutoff: Date): Promise<number> {
 	const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(lt(auditEvents.recordedAt, cutoff));
 	return Number(row?.n ?? 0);
-}
-
-/** drizzle's execute() returns rows directly on postgres-js and `{ rows }` on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
 export interface AuditPurgeReport {

@@ -62,3 +62,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 	await migratePglite(db, { migrationsFolder: options.migrationsDir });
 	return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
 }
+
+/** drizzle's execute() returns rows directly on postgres-js and `{ rows }` on PGlite. */
+export function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

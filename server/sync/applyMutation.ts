@@ -30,9 +30,12 @@ async function createNote(
 	payload: Extract<Mutation, { type: 'note.create' }>['payload']
 ): Promise<MutationOutcome> {
 	const target = { caseId: payload.caseId, noteId: payload.noteId };
-	const refusal = await refuseWrite(tx, ctx, payload.caseId);
+	// Read-only checks, sent together (pipelined on the transaction's connection).
+	const [refusal, existing] = await Promise.all([
+		refuseWrite(tx, ctx, payload.caseId),
+		sameNoteAgain(tx, ctx, payload.noteId, { caseId: payload.caseId, visitId: null, body: payload.body })
+	]);
 	if (refusal) return rejected(id, refusal, target);
-	const existing = await sameNoteAgain(tx, ctx, payload.noteId, { caseId: payload.caseId, visitId: null, body: payload.body });
 	if (existing === 'clash') return rejected(id, 'invalid', target);
 	if (existing) return { result: { id, status: 'applied', version: existing.version }, ...target, details: { again: true } };
 	const [row] = await tx
@@ -171,13 +174,15 @@ async function setVisitStatus(tx: Executor, ctx: MutationContext, mutation: Extr
 
 /** Write access to the case now, and no person of the case under limitation of processing. */
 async function refuseWrite(tx: Executor, ctx: MutationContext, caseId: string): Promise<RejectionCode | null> {
-	const decision = await checkCaseAccess(tx, ctx.subject, caseId, 'write', ctx.now);
+	const [decision, [frozen]] = await Promise.all([
+		checkCaseAccess(tx, ctx.subject, caseId, 'write', ctx.now),
+		tx
+			.select({ id: persons.id })
+			.from(persons)
+			.where(and(eq(persons.caseId, caseId), isNotNull(persons.frozenAt)))
+			.limit(1)
+	]);
 	if (!decision.ok) return decision.reason === 'case-closed' ? 'case-closed' : 'not-found-or-no-access';
-	const [frozen] = await tx
-		.select({ id: persons.id })
-		.from(persons)
-		.where(and(eq(persons.caseId, caseId), isNotNull(persons.frozenAt)))
-		.limit(1);
 	return frozen ? 'frozen' : null;
 }
 
