@@ -1,7 +1,8 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
+import { reusableQuery } from '../db/reusableQuery';
 import { sessions, users } from '../db/schema';
 import type { Role, SensitiveCategory } from '../../src/lib/shared/domain';
 
@@ -48,11 +49,7 @@ export async function validateSessionToken(
 ): Promise<SessionValidationResult> {
 	if (!/^[a-z2-7]{32}$/.test(token)) return { session: null, user: null };
 	const sessionId = sessionIdFromToken(token);
-	const [row] = await db
-		.select({ session: sessions, user: sessionUserColumns })
-		.from(sessions)
-		.innerJoin(users, eq(sessions.userId, users.id))
-		.where(eq(sessions.id, sessionId));
+	const [row] = await sessionRow(db, { sessionId });
 	if (!row) return { session: null, user: null };
 	const { session } = row;
 	const idleLimit = session.lastActivityAt.getTime() + policy.idleMs;
@@ -118,6 +115,15 @@ const sessionUserColumns = {
 	habilitations: users.habilitations,
 	disabledAt: users.disabledAt
 };
+
+/** Rendered once per process (server/db/reusableQuery.ts): every request with a cookie runs it. */
+const sessionRow = reusableQuery((db) =>
+	db
+		.select({ session: sessions, user: sessionUserColumns })
+		.from(sessions)
+		.innerJoin(users, eq(sessions.userId, users.id))
+		.where(eq(sessions.id, sql.placeholder('sessionId')))
+);
 
 export interface SessionPolicy {
 	maxAgeMs: number;

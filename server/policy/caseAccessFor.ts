@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull, lte, or, sql, type Placeholder } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
+import { reusableQuery } from '../db/reusableQuery';
 import { assignments, cases, delegations, emergencyGrants, users } from '../db/schema';
 import type { CaseAccess } from '../../src/lib/shared/records';
 import type { AssignmentRole, CaseStatus } from '../../src/lib/shared/domain';
@@ -42,18 +43,13 @@ export async function listCaseGrants(db: Executor, subject: PolicySubject, now: 
 	if (subject.disabled) return [];
 	if (subject.role !== 'worker' && subject.role !== 'lead') return [];
 
-	const [first, ...others] = caseGrantBranches(db, { userId: subject.id, now });
-	const team =
-		subject.role === 'lead' && subject.teamId
-			? [
-					db
-						.select({ ...caseColumns, kind: kind('team'), role: noRole(), until: sql<Date | null>`null::timestamptz`.as('until'), coveringFor: noOne() })
-						.from(cases)
-						.where(and(eq(cases.teamId, subject.teamId), eq(cases.organisationId, subject.organisationId), liveCase()))
-				]
-			: [];
-
-	const rows = await unionAll(first, ...others, ...team);
+	const rows = await grantRows(db, {
+		userId: subject.id,
+		now: now.toISOString(),
+		// A lead also reads their team's cases; for anyone else the team branch matches nothing.
+		teamId: subject.role === 'lead' ? subject.teamId : null,
+		organisationId: subject.organisationId
+	});
 	const found: CaseGrant[] = rows.map((row) => ({
 		...pickCase(row),
 		access: { kind: row.kind, role: row.role, until: iso(row.until), coveringFor: row.kind === 'delegation' ? row.coveringFor : null }
@@ -129,6 +125,20 @@ export function caseGrantBranches(db: Executor, who: { userId: string | Placehol
 		);
 	return [assigned, covered, emergencies] as const;
 }
+
+/**
+ * Every grant of a user in one statement (a sync runs this on each pull and each pushed
+ * mutation), rendered once per process: the device branches and a lead's team view.
+ */
+const grantRows = reusableQuery((db) => {
+	const p = { userId: sql.placeholder('userId'), now: sql.placeholder('now'), teamId: sql.placeholder('teamId'), organisationId: sql.placeholder('organisationId') };
+	const [assigned, covered, emergencies] = caseGrantBranches(db, { userId: p.userId, now: p.now });
+	const team = db
+		.select({ ...caseColumns, kind: kind('team'), role: noRole(), until: sql<Date | null>`null::timestamptz`.as('until'), coveringFor: noOne() })
+		.from(cases)
+		.where(and(sql`${cases.teamId} = ${p.teamId}::uuid`, sql`${cases.organisationId} = ${p.organisationId}::uuid`, liveCase()));
+	return unionAll(assigned, covered, emergencies, team);
+});
 
 /** Negative when `a` is the stronger reason: by kind, then assignment role, then the later end. */
 function compareGrants(a: CaseGrant, b: CaseGrant): number {

@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
+import { reusableQuery } from '../db/reusableQuery';
 import { users } from '../db/schema';
 import type { Role, SensitiveCategory } from '../../src/lib/shared/domain';
 
@@ -8,7 +9,15 @@ import type { Role, SensitiveCategory } from '../../src/lib/shared/domain';
  * a lost habilitation or a disabled account takes effect at once, whatever the session holds.
  */
 export async function loadPolicySubject(db: Executor, userId: string): Promise<PolicySubject | null> {
-	const [row] = await db
+	const [row] = await subjectRow(db, { userId });
+	if (!row) return null;
+	const { disabledAt, ...subject } = row;
+	return { ...subject, disabled: disabledAt !== null };
+}
+
+/** Rendered once per process (server/db/reusableQuery.ts): this runs on every decision. */
+const subjectRow = reusableQuery((db) =>
+	db
 		.select({
 			id: users.id,
 			organisationId: users.organisationId,
@@ -19,11 +28,8 @@ export async function loadPolicySubject(db: Executor, userId: string): Promise<P
 			disabledAt: users.disabledAt
 		})
 		.from(users)
-		.where(eq(users.id, userId));
-	if (!row) return null;
-	const { disabledAt, ...subject } = row;
-	return { ...subject, disabled: disabledAt !== null };
-}
+		.where(eq(users.id, sql.placeholder('userId')))
+);
 
 export interface PolicySubject {
 	id: string;

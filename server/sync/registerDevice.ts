@@ -1,6 +1,7 @@
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
+import { reusableQuery } from '../db/reusableQuery';
 import { devices, journalHeads } from '../db/schema';
 import { JOURNAL_GENESIS_MAC } from '../../src/lib/shared/sync';
 
@@ -33,11 +34,16 @@ export function generateJournalSecret(): string {
 
 /** The device if it belongs to the user; 'other' when it belongs to someone else (answered as not found). */
 export async function loadOwnDevice(db: Executor, userId: string, deviceId: string) {
-	const [device] = await db
-		.select({ id: devices.id, userId: devices.userId, revokedAt: devices.revokedAt, wipeAcknowledgedAt: devices.wipeAcknowledgedAt, journalSecret: devices.journalSecret })
-		.from(devices)
-		.where(eq(devices.id, deviceId));
+	const [device] = await deviceRow(db, { deviceId });
 	if (!device) return null;
 	if (device.userId !== userId) return 'other' as const;
 	return device;
 }
+
+/** Rendered once per process (server/db/reusableQuery.ts): every push and journal call reads it. */
+const deviceRow = reusableQuery((db) =>
+	db
+		.select({ id: devices.id, userId: devices.userId, revokedAt: devices.revokedAt, wipeAcknowledgedAt: devices.wipeAcknowledgedAt, journalSecret: devices.journalSecret })
+		.from(devices)
+		.where(eq(devices.id, sql.placeholder('deviceId')))
+);
