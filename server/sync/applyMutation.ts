@@ -23,12 +23,18 @@ export async function applyMutation(tx: Executor, ctx: MutationContext, mutation
 	}
 }
 
-async function createNote(
-	tx: Executor,
-	ctx: MutationContext,
-	id: string,
-	payload: Extract<Mutation, { type: 'note.create' }>['payload']
-): Promise<MutationOutcome> {
+async function createNote(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome> {
+	return (await checkNoteCreate(tx, ctx, id, payload)) ?? insertNote(tx, ctx, id, payload);
+}
+
+type NoteCreatePayload = Extract<Mutation, { type: 'note.create' }>['payload'];
+
+/**
+ * The read-only half of a note creation: its outcome when it must not insert (refused, or the
+ * same note already there), null when it may. Split from insertNote so that the group commit
+ * of creations (pushMutations) can send all checks of a batch together, then all inserts.
+ */
+export async function checkNoteCreate(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome | null> {
 	const target = { caseId: payload.caseId, noteId: payload.noteId };
 	// Read-only checks, sent together (pipelined on the transaction's connection).
 	const [refusal, existing] = await Promise.all([
@@ -38,6 +44,11 @@ async function createNote(
 	if (refusal) return rejected(id, refusal, target);
 	if (existing === 'clash') return rejected(id, 'invalid', target);
 	if (existing) return { result: { id, status: 'applied', version: existing.version }, ...target, details: { again: true } };
+	return null;
+}
+
+/** The write half of a note creation, once checkNoteCreate allowed it (takes a version: the chain lock). */
+export async function insertNote(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome> {
 	const [row] = await tx
 		.insert(notes)
 		.values({
@@ -53,7 +64,7 @@ async function createNote(
 			receivedAt: ctx.now
 		})
 		.returning({ version: notes.version });
-	return { result: { id, status: 'applied', version: row.version }, ...target, details: {} };
+	return { result: { id, status: 'applied', version: row.version }, caseId: payload.caseId, noteId: payload.noteId, details: {} };
 }
 
 async function updateNote(tx: Executor, ctx: MutationContext, mutation: Extract<Mutation, { type: 'note.update' }>): Promise<MutationOutcome> {

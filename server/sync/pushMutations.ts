@@ -1,13 +1,15 @@
 import { eq } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client';
 import { appliedMutations, devices } from '../db/schema';
-import { appendAuditEvent } from '../audit/appendAuditEvent';
+import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from '../audit/appendAuditEvent';
+import { groupCommit } from '../db/groupCommit';
+import { touchDevices } from './touchDevices';
 import { isTransientDatabaseError } from '../db/isTransientDatabaseError';
 import { log } from '../log';
 import { notFoundOrNoAccess } from '../trpc/appError';
 import { loadPolicySubject, type UserRef } from '../policy/loadPolicySubject';
 import type { Mutation, MutationResult, PushInput, PushOutput } from '../../src/lib/shared/sync';
-import { applyMutation, type MutationContext } from './applyMutation';
+import { applyMutation, checkNoteCreate, insertNote, type MutationContext, type MutationOutcome } from './applyMutation';
 import { loadOwnDevice } from './registerDevice';
 
 /**
@@ -41,7 +43,11 @@ export async function pushMutations(db: Database, user: UserRef, input: PushInpu
 	for (const [index, mutation] of input.mutations.entries()) {
 		try {
 			// The device's last contact is written with its first mutation (no commit of its own).
-			results.push(await db.transaction((tx) => applyOnce(tx, ctx, mutation, index === 0)));
+			results.push(
+				mutation.type === 'note.create'
+					? (await createGrouped(db, [{ ctx, mutation }]))[0]
+					: await db.transaction((tx) => applyOnce(tx, ctx, mutation, index === 0))
+			);
 		} catch (error) {
 			// Ids and codes only: the payload may hold personal data. Not stored, so a retry may succeed.
 			log('error', 'sync.push.mutation-failed', {
@@ -63,37 +69,101 @@ export async function pushMutations(db: Database, user: UserRef, input: PushInpu
 
 async function applyOnce(tx: Executor, ctx: MutationContext, mutation: Mutation, touchDevice: boolean): Promise<MutationResult> {
 	const [claimed] = await Promise.all([
-		tx
-			.insert(appliedMutations)
-			.values({ id: mutation.id, deviceId: ctx.deviceId, userId: ctx.subject.id, result: { pending: true }, appliedAt: ctx.now })
-			.onConflictDoNothing({ target: appliedMutations.id })
-			.returning({ id: appliedMutations.id }),
+		claim(tx, ctx, mutation),
 		touchDevice ? tx.update(devices).set({ lastSeenAt: ctx.now }).where(eq(devices.id, ctx.deviceId)) : null
 	]);
-	if (claimed.length === 0) {
-		const [first] = await tx
-			.select({ userId: appliedMutations.userId, result: appliedMutations.result })
-			.from(appliedMutations)
-			.where(eq(appliedMutations.id, mutation.id));
-		// Another user's mutation id: say nothing about it.
-		if (!first || first.userId !== ctx.subject.id) return { id: mutation.id, status: 'rejected', code: 'invalid' };
-		return { id: mutation.id, status: 'duplicate', first: first.result };
-	}
-
+	if (!claimed) return replayed(tx, ctx, mutation);
 	const outcome = await applyMutation(tx, ctx, mutation);
 	// Both after the versioned write, which took the chain lock: sent together, so that the lock
 	// is held for as few round trips as possible.
-	await Promise.all([
-		tx.update(appliedMutations).set({ result: outcome.result }).where(eq(appliedMutations.id, mutation.id)),
-		appendAuditEvent(tx, {
-			action: `sync.push.${mutation.type}`,
-			outcome: outcome.result.status === 'rejected' ? 'denied' : 'success',
-			actorId: ctx.subject.id,
-			deviceId: ctx.deviceId,
-			caseId: outcome.caseId,
-			noteId: outcome.noteId,
-			details: { mutationId: mutation.id, status: outcome.result.status, ...outcome.details }
-		}, ctx.now)
-	]);
+	await Promise.all([storeResult(tx, mutation, outcome), appendAuditEvent(tx, auditEventOf(ctx, mutation, outcome), ctx.now)]);
 	return outcome.result;
+}
+
+/** At most this many note creations (of any devices) share a transaction. */
+const MAX_CREATE_BATCH = 32;
+
+/**
+ * Note creations, most of what devices push, are group-committed (server/db/groupCommit.ts):
+ * those that arrive while a batch is committing go together in the next transaction, in phases
+ * whose statements are sent together: the claims, device contacts and read-only checks of all;
+ * then all inserts (the first takes the chain lock); then the stored results and, in one append,
+ * the audit events; one commit. Outcomes are those of applyOnce, by the same functions
+ * (checkNoteCreate, insertNote). A batch that fails (a clash between two of its mutations, a
+ * database error) is retried one mutation per transaction, so that each fails alone.
+ * Updates and visit changes, which read and lock current state, keep a transaction each.
+ */
+const createGrouped = groupCommit(createBatch, { maxBatch: MAX_CREATE_BATCH });
+
+type NoteCreate = Extract<Mutation, { type: 'note.create' }>;
+
+async function createBatch(tx: Executor, items: { ctx: MutationContext; mutation: NoteCreate }[]): Promise<MutationResult[]> {
+	// Two creations of one mutation id or one note id would each pass its checks before the
+	// other's insert: such a batch goes one by one (see groupCommit).
+	const mutationIds = new Set(items.map((i) => i.mutation.id));
+	const noteIds = new Set(items.map((i) => i.mutation.payload.noteId));
+	if (items.length > 1 && (mutationIds.size < items.length || noteIds.size < items.length)) throw new Error('batch clash: retried one by one');
+
+	const seen = [...new Map(items.map(({ ctx }) => [ctx.deviceId, { deviceId: ctx.deviceId, at: ctx.now }])).values()];
+	const [claimed, checked] = await Promise.all([
+		Promise.all(items.map(({ ctx, mutation }) => claim(tx, ctx, mutation))),
+		Promise.all(items.map(({ ctx, mutation }) => checkNoteCreate(tx, ctx, mutation.id, mutation.payload))),
+		touchDevices(tx, seen, { synced: false })
+	]);
+	const outcomes = await Promise.all(
+		items.map(({ ctx, mutation }, i) => (!claimed[i] ? null : (checked[i] ?? insertNote(tx, ctx, mutation.id, mutation.payload))))
+	);
+	const results = await Promise.all(
+		items.map(async ({ ctx, mutation }, i) => {
+			const outcome = outcomes[i];
+			if (!outcome) return replayed(tx, ctx, mutation);
+			await storeResult(tx, mutation, outcome);
+			return outcome.result;
+		})
+	);
+	await appendAuditEvents(
+		tx,
+		items.flatMap(({ ctx, mutation }, i) => {
+			const outcome = outcomes[i];
+			return outcome ? [{ input: auditEventOf(ctx, mutation, outcome), now: ctx.now }] : [];
+		})
+	);
+	return results;
+}
+
+/** Claims the mutation id (false when it was claimed before: a replay). */
+async function claim(tx: Executor, ctx: MutationContext, mutation: Mutation): Promise<boolean> {
+	const rows = await tx
+		.insert(appliedMutations)
+		.values({ id: mutation.id, deviceId: ctx.deviceId, userId: ctx.subject.id, result: { pending: true }, appliedAt: ctx.now })
+		.onConflictDoNothing({ target: appliedMutations.id })
+		.returning({ id: appliedMutations.id });
+	return rows.length > 0;
+}
+
+/** The answer to a replay: the first result, or a refusal when the id is another user's. */
+async function replayed(tx: Executor, ctx: MutationContext, mutation: Mutation): Promise<MutationResult> {
+	const [first] = await tx
+		.select({ userId: appliedMutations.userId, result: appliedMutations.result })
+		.from(appliedMutations)
+		.where(eq(appliedMutations.id, mutation.id));
+	// Another user's mutation id: say nothing about it.
+	if (!first || first.userId !== ctx.subject.id) return { id: mutation.id, status: 'rejected', code: 'invalid' };
+	return { id: mutation.id, status: 'duplicate', first: first.result };
+}
+
+function storeResult(tx: Executor, mutation: Mutation, outcome: MutationOutcome) {
+	return tx.update(appliedMutations).set({ result: outcome.result }).where(eq(appliedMutations.id, mutation.id));
+}
+
+function auditEventOf(ctx: MutationContext, mutation: Mutation, outcome: MutationOutcome): AuditEventInput {
+	return {
+		action: `sync.push.${mutation.type}`,
+		outcome: outcome.result.status === 'rejected' ? 'denied' : 'success',
+		actorId: ctx.subject.id,
+		deviceId: ctx.deviceId,
+		caseId: outcome.caseId,
+		noteId: outcome.noteId,
+		details: { mutationId: mutation.id, status: outcome.result.status, ...outcome.details }
+	};
 }

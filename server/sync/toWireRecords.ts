@@ -1,4 +1,5 @@
 import type { CaseAccess, CaseRecord, NoteRecord, PersonRecord, Tombstone, VisitRecord } from '../../src/lib/shared/records';
+import type { PackedRecord, PullOutput } from '../../src/lib/shared/sync';
 import type { SensitiveCategory } from '../../src/lib/shared/domain';
 import { noteBodyFor } from '../policy/noteBodyFor';
 import type { CaseRow, NoteRow, PersonRow, TombstoneRow, VisitRow } from './readCaseRows';
@@ -50,4 +51,32 @@ export function toVisitRecord(row: VisitRow): VisitRecord {
 
 export function toTombstone(row: TombstoneRow): Tombstone {
 	return row;
+}
+
+/**
+ * The packed form of a pull answer (`packed: true`): each record becomes its clear fields and
+ * the base64 of its UTF-8 JSON, which the device encrypts as it is. Call it on an answer that
+ * went through pullOutputSchema (so that every record holds the wire fields and nothing else).
+ */
+export function packPullOutput(output: PullOutput): PullOutput {
+	if (output.wipe) return output;
+	const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => ({
+		id: record.id,
+		caseId: record.caseId ?? record.id,
+		version: record.version,
+		json: Buffer.from(JSON.stringify(record), 'utf8').toString('base64')
+	});
+	return {
+		...output,
+		cases: [],
+		persons: [],
+		notes: [],
+		visits: [],
+		packed: {
+			cases: output.cases.map(pack),
+			persons: output.persons.map(pack),
+			notes: output.notes.map(pack),
+			visits: output.visits.map(pack)
+		}
+	};
 }

@@ -11,6 +11,7 @@ import {
 import { acceptJournal } from '../../sync/acceptJournal';
 import { acknowledgeWipe } from '../../sync/acknowledgeWipe';
 import { pullChanges } from '../../sync/pullChanges';
+import { packPullOutput } from '../../sync/toWireRecords';
 import { pushMutations } from '../../sync/pushMutations';
 import { needProcedure, router } from '../trpc';
 
@@ -19,7 +20,12 @@ export const syncRouter = router({
 	pull: needProcedure('sync')
 		.input(pullInputSchema)
 		.output(pullOutputSchema)
-		.mutation(({ ctx, input }) => pullChanges(ctx.db, ctx.user, input, ctx.now())),
+		.mutation(async ({ ctx, input }) => {
+			const output = await pullChanges(ctx.db, ctx.user, input, ctx.now());
+			// Packed: the records are checked as objects (wire fields only) before they become JSON
+			// text; the output check above then sees only the packed form.
+			return input.packed ? packPullOutput(pullOutputSchema.parse(output)) : output;
+		}),
 
 	push: needProcedure('sync')
 		.input(pushInputSchema)
