@@ -4,9 +4,12 @@ import {
 	CryptoError,
 	FALLBACK_KDF_PARAMS,
 	createDataKey,
+	base64ToBytes,
 	decryptRecord,
 	deriveWrappingKey,
+	encryptJsonRecords,
 	encryptRecord,
+	encryptRecords,
 	hexToBytes,
 	hmacHex,
 	importJournalSecret,
@@ -78,6 +81,49 @@ describe('records', () => {
 		await expectCode(decryptRecord(two.dataKey, binding, envelope), 'decrypt-failure');
 	});
 });
+
+describe('many records at once', () => {
+	test('each value gets its own envelope: own IV, own binding, opened by decryptRecord alone', async () => {
+		const { dataKey } = await freshKey();
+		// More than one CSPRNG draw of IVs (65,536 bytes hold 5,461 IVs).
+		const items = Array.from({ length: 6_000 }, (_, i) => ({
+			binding: { table: 'notes', id: `id-${i}`, schemaVersion: 1 },
+			value: { n: i, body: i % 2 ? 'Zéphyrine — 🙂' : 'plain' }
+		}));
+		const envelopes = await encryptRecords(dataKey, items);
+		expect(envelopes).toHaveLength(items.length);
+		expect(new Set(envelopes.map((e) => bytesKey(e.iv))).size).toBe(items.length);
+		for (const envelope of envelopes) {
+			expect(envelope.v).toBe(1);
+			expect(envelope.iv).toHaveLength(12);
+			// Its own 12 bytes, not a view into a buffer shared with other rows.
+			expect(envelope.iv.buffer.byteLength).toBe(12);
+		}
+		for (const i of [0, 1, 5_460, 5_461, 5_999]) expect(await decryptRecord(dataKey, items[i].binding, envelopes[i])).toEqual(items[i].value);
+		await expectCode(decryptRecord(dataKey, items[1].binding, envelopes[0]), 'decrypt-failure');
+		expect(await encryptRecords(dataKey, [])).toEqual([]);
+	});
+
+	test('JSON bytes as received are encrypted as they are', async () => {
+		const { dataKey } = await freshKey();
+		const value = { id: binding.id, body: 'Appel du collège — absences « répétées »' };
+		const json = new TextEncoder().encode(JSON.stringify(value));
+		const [envelope] = await encryptJsonRecords(dataKey, [{ binding, json }]);
+		expect(await decryptRecord(dataKey, binding, envelope)).toEqual(value);
+		await expectCode(decryptRecord(dataKey, { ...binding, schemaVersion: 2 }, envelope), 'decrypt-failure');
+	});
+
+	test('base64ToBytes decodes standard base64 and refuses anything else', async () => {
+		const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 253, 254, 255]);
+		expect(base64ToBytes(btoa(String.fromCharCode(...bytes)))).toEqual(bytes);
+		expect(base64ToBytes('')).toEqual(new Uint8Array(0));
+		expect(() => base64ToBytes('not base64!')).toThrow(CryptoError);
+	});
+});
+
+function bytesKey(bytes: Uint8Array): string {
+	return Array.from(bytes).join(',');
+}
 
 describe('keys', () => {
 	test('the data key handed out is never extractable', async () => {

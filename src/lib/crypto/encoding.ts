@@ -24,3 +24,23 @@ export function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
 export function randomBytes(count: number): Uint8Array<ArrayBuffer> {
 	return crypto.getRandomValues(new Uint8Array(count));
 }
+
+type Base64Decoder = { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> };
+
+/**
+ * Bytes of a standard base64 string (RFC 4648, with padding). Uses the native
+ * `Uint8Array.fromBase64` where the browser has it, `atob` otherwise; throws
+ * `CryptoError('invalid-input')` on anything else.
+ */
+export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
+	try {
+		const native = (Uint8Array as unknown as Base64Decoder).fromBase64;
+		if (native) return native.call(Uint8Array, text);
+		const binary = atob(text);
+		const bytes = new Uint8Array(binary.length);
+		for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+		return bytes;
+	} catch (cause) {
+		throw new CryptoError('invalid-input', { cause });
+	}
+}

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { decryptRecord, encryptRecord } from '$lib/crypto';
+import { decryptRecord, encryptJsonRecords, encryptRecord, encryptRecords } from '$lib/crypto';
 import type { SealedFields } from './CarnetDb';
 import { quarantineRows, type RecordFailure, type QuarantineReason } from './quarantine';
 import { requireDataKey } from './session';
@@ -34,8 +34,33 @@ export async function sealValue<T, Index extends Record<string, unknown>>(
 	return { ...index, sv: spec.schemaVersion, ...envelope };
 }
 
-export function sealValues<T, Index extends Record<string, unknown>>(spec: SealedTable<T, Index>, values: T[]) {
-	return Promise.all(values.map((value) => sealValue(spec, value)));
+/** Encrypts values into rows, like `sealValue` for each, with the work around the cipher shared. */
+export async function sealValues<T, Index extends Record<string, unknown>>(
+	spec: SealedTable<T, Index>,
+	values: readonly T[]
+): Promise<(Index & SealedFields)[]> {
+	const indexes = values.map((value) => spec.index(value));
+	const envelopes = await encryptRecords(
+		requireDataKey(),
+		values.map((value, i) => ({ binding: { table: spec.table, id: spec.bindingId(indexes[i]), schemaVersion: spec.schemaVersion }, value }))
+	);
+	return envelopes.map((envelope, i) => ({ ...indexes[i], sv: spec.schemaVersion, ...envelope }));
+}
+
+/**
+ * Rows from values that arrive as UTF-8 JSON with their clear fields beside them (sync.pull's
+ * packed records): encrypted as given. On read the value is parsed, checked against the schema,
+ * and its clear fields recomputed and compared with the row's, as for any row.
+ */
+export async function sealJsonValues<T, Index extends Record<string, unknown>>(
+	spec: SealedTable<T, Index>,
+	items: readonly { index: Index; json: Uint8Array<ArrayBuffer> }[]
+): Promise<(Index & SealedFields)[]> {
+	const envelopes = await encryptJsonRecords(
+		requireDataKey(),
+		items.map((item) => ({ binding: { table: spec.table, id: spec.bindingId(item.index), schemaVersion: spec.schemaVersion }, json: item.json }))
+	);
+	return envelopes.map((envelope, i) => ({ ...items[i].index, sv: spec.schemaVersion, ...envelope }));
 }
 
 /**
