@@ -1,6 +1,9 @@
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
+import type { PackedRecord, PackedRecords } from '$lib/shared/sync';
+import { base64ToBytes } from '$lib/crypto';
+import type { CaseChildRow, CaseRow, MetaRow } from './CarnetDb';
 import { metaRow, type MetaKey, type MetaValues } from './meta';
-import { sealValues, type SealedTable } from './sealedTable';
+import { sealJsonValues, sealValues, type SealedTable } from './sealedTable';
 import { requireDb } from './session';
 import { casesTable, notesTable, personsTable, visitsTable } from './tables';
 import { guardWrite } from './writeGuard';
@@ -14,34 +17,70 @@ export const putPersons = (records: PersonRecord[]) => putSealed(personsTable, r
 export const putNotes = (records: NoteRecord[]) => putSealed(notesTable, records);
 export const putVisits = (records: VisitRecord[]) => putSealed(visitsTable, records);
 
+type PullPage = {
+	cases: CaseRecord[];
+	persons: PersonRecord[];
+	notes: NoteRecord[];
+	visits: VisitRecord[];
+	/** sync.pull's packed form: then the four arrays above are ignored. */
+	packed?: PackedRecords;
+};
+
+/** A pull page encrypted, ready for `writeSealedPage`. Holds no plaintext. */
+export type SealedPage = {
+	cases: CaseRow[];
+	persons: CaseChildRow[];
+	notes: CaseChildRow[];
+	visits: CaseChildRow[];
+	meta: MetaRow[];
+};
+
 /**
  * One pull page at once: every table in a single transaction, with the meta values given (the
  * sync cursor and policy: they then advance with the records, or not at all).
  */
-export async function putPullPage(
-	page: {
-		cases: CaseRecord[];
-		persons: PersonRecord[];
-		notes: NoteRecord[];
-		visits: VisitRecord[];
-	},
-	meta: Partial<MetaValues> = {}
-): Promise<void> {
-	const db = requireDb();
-	const [cases, persons, notes, visits, metaRows] = await Promise.all([
+export async function putPullPage(page: PullPage, meta: Partial<MetaValues> = {}): Promise<void> {
+	await writeSealedPage(await sealPullPage(page, meta));
+}
+
+/**
+ * The encryption half of `putPullPage`: no IndexedDB work, so that a sync can encrypt the next
+ * page while the previous one is being written.
+ */
+export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {}): Promise<SealedPage> {
+	const metaRows = Promise.all(Object.entries(meta).map(([key, value]) => metaRow(key as MetaKey, value as never)));
+	if (page.packed) {
+		const { cases, persons, notes, visits } = page.packed;
+		const caseIndex = (r: PackedRecord) => ({ id: r.id, version: r.version });
+		const childIndex = (r: PackedRecord) => ({ id: r.id, caseId: r.caseId, version: r.version });
+		const json = (r: PackedRecord) => base64ToBytes(r.json);
+		const [caseRows, personRows, noteRows, visitRows] = await Promise.all([
+			sealJsonValues(casesTable, cases.map((r) => ({ index: caseIndex(r), json: json(r) }))),
+			sealJsonValues(personsTable, persons.map((r) => ({ index: childIndex(r), json: json(r) }))),
+			sealJsonValues(notesTable, notes.map((r) => ({ index: childIndex(r), json: json(r) }))),
+			sealJsonValues(visitsTable, visits.map((r) => ({ index: childIndex(r), json: json(r) })))
+		]);
+		return { cases: caseRows, persons: personRows, notes: noteRows, visits: visitRows, meta: await metaRows };
+	}
+	const [cases, persons, notes, visits] = await Promise.all([
 		sealValues(casesTable, page.cases),
 		sealValues(personsTable, page.persons),
 		sealValues(notesTable, page.notes),
-		sealValues(visitsTable, page.visits),
-		Promise.all(Object.entries(meta).map(([key, value]) => metaRow(key as MetaKey, value as never)))
+		sealValues(visitsTable, page.visits)
 	]);
+	return { cases, persons, notes, visits, meta: await metaRows };
+}
+
+/** The IndexedDB half of `putPullPage`: one transaction, all rows or none. */
+export async function writeSealedPage(page: SealedPage): Promise<void> {
+	const db = requireDb();
 	await guardWrite(() =>
 		db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.meta], async () => {
-			await db.cases.bulkPut(cases);
-			await db.persons.bulkPut(persons);
-			await db.notes.bulkPut(notes);
-			await db.visits.bulkPut(visits);
-			if (metaRows.length > 0) await db.meta.bulkPut(metaRows);
+			await db.cases.bulkPut(page.cases);
+			await db.persons.bulkPut(page.persons);
+			await db.notes.bulkPut(page.notes);
+			await db.visits.bulkPut(page.visits);
+			if (page.meta.length > 0) await db.meta.bulkPut(page.meta);
 		})
 	);
 }

@@ -17,7 +17,12 @@ export const pullInputSchema = z.object({
 	deviceLabel: z.string().max(120).optional(),
 	/** Highest version already applied by the device; '0' or absent for a first sync. */
 	cursor: z.string().regex(/^\d{1,18}$/).nullable(),
-	heldCaseIds: z.array(z.uuid()).max(2_000)
+	heldCaseIds: z.array(z.uuid()).max(2_000),
+	/**
+	 * `true`: the records come packed (`packed` in the answer, the four record arrays empty), as
+	 * a device stores them. Absent or false: as objects.
+	 */
+	packed: z.boolean().optional()
 });
 export type PullInput = z.infer<typeof pullInputSchema>;
 
@@ -26,6 +31,28 @@ export const devicePolicySchema = z.object({
 	maxOfflineDays: z.number().int()
 });
 export type DevicePolicy = z.infer<typeof devicePolicySchema>;
+
+/**
+ * A record of sync.pull as the device stores it: the clear fields its row keeps beside the
+ * ciphertext, and `json`, the UTF-8 JSON of the whole record (the same record as in the object
+ * form, so of the same schema), in base64: the device encrypts those bytes as they are, without
+ * parsing and re-serialising each record. For a case, `caseId` is its own id.
+ */
+export const packedRecordSchema = z.object({
+	id: z.uuid(),
+	caseId: z.uuid(),
+	version: z.number(),
+	json: z.base64()
+});
+export type PackedRecord = z.infer<typeof packedRecordSchema>;
+
+export const packedRecordsSchema = z.object({
+	cases: z.array(packedRecordSchema),
+	persons: z.array(packedRecordSchema),
+	notes: z.array(packedRecordSchema),
+	visits: z.array(packedRecordSchema)
+});
+export type PackedRecords = z.infer<typeof packedRecordsSchema>;
 
 export const pullOutputSchema = z.discriminatedUnion('wipe', [
 	z.object({ wipe: z.literal(true) }),
@@ -48,7 +75,9 @@ export const pullOutputSchema = z.discriminatedUnion('wipe', [
 		journalSecret: z.string().nullable(),
 		/** Last journal seq the server has accepted for this device. */
 		journalAckSeq: z.number().int(),
-		serverTime: z.string()
+		serverTime: z.string(),
+		/** With `packed: true` in the input: the page's records (the four arrays above are then empty). */
+		packed: packedRecordsSchema.optional()
 	})
 ]);
 export type PullOutput = z.infer<typeof pullOutputSchema>;

@@ -1,7 +1,7 @@
 import { api } from '$lib/api/client';
-import { applyTombstones, deleteCases, getMeta, listHeldCaseIds, putPullPage, setMeta, wipeStore } from '$lib/db';
+import { applyTombstones, deleteCases, getMeta, listHeldCaseIds, putPullPage, sealPullPage, setMeta, wipeStore, writeSealedPage } from '$lib/db';
 import { setJournalSecret } from '$lib/journal';
-import type { DevicePolicy } from '$lib/shared/sync';
+import type { DevicePolicy, PullOutput } from '$lib/shared/sync';
 import { deviceLabel } from './deviceLabel';
 import { SyncError } from './SyncError';
 
@@ -20,11 +20,19 @@ export interface PullResult {
 	policy: DevicePolicy | null;
 }
 
+type Page = Extract<PullOutput, { wipe: false }>;
+
 /**
  * Pulls every page of changes and applies each one: revoked cases and all their rows go in one
  * transaction, then the page's records with the cursor, then tombstones. `wipe: true` wipes the
- * store and stops. While a page is encrypted and stored, the next one is already on its way
- * when the held set it needs is known without the store (no revocation, no tombstone in the page).
+ * store and stops. Records come packed (UTF-8 JSON, encrypted as received).
+ *
+ * Pipelined when the held set the next page needs is known without the store (no revocation,
+ * no tombstone in the page): the next page is requested as soon as this one arrives, and this
+ * one is encrypted while the previous one's transaction is still being written. Each page's
+ * records, cursor and policy still go in one transaction, in page order, and a page's
+ * transaction starts only once the previous one has committed: a failure stops the pull with
+ * the cursor at the last page stored whole.
  */
 export async function pullChanges(deviceId: string, onProgress?: (progress: PullProgress) => void): Promise<PullResult> {
 	let cursor = (await getMeta('cursor')) ?? null;
@@ -33,54 +41,87 @@ export async function pullChanges(deviceId: string, onProgress?: (progress: Pull
 	const result: PullResult = { records: 0, revokedCaseIds: [], droppedLocalWork: 0, policy: null };
 	onProgress?.({ ...progress });
 	const label = deviceLabel();
-	const request = (cursor: string | null, heldCaseIds: string[]) => api.sync.pull.mutate({ deviceId, deviceLabel: label, cursor, heldCaseIds });
-	let held = await listHeldCaseIds();
-	let next = request(cursor, held);
-	for (let page = 0; page < 1_000; page++) {
-		const response = await next;
-		if (response.wipe) {
-			await wipeStore();
-			await api.sync.acknowledgeWipe.mutate({ deviceId }).catch(() => {});
-			throw new SyncError('wiped');
-		}
-		const prefetch = response.hasMore && response.revokedCaseIds.length === 0 && response.tombstones.length === 0;
-		if (prefetch) {
-			held = [...new Set([...held, ...response.cases.map((c) => c.id)])];
-			next = request(response.cursor, held);
-			// Awaited at the next turn; an early failure of this page must not leave it unhandled.
-			next.catch(() => {});
-		}
-		if (response.journalSecret) {
-			await setMeta('journalSecret', response.journalSecret);
-			await setJournalSecret(response.journalSecret);
-		}
-		if (response.revokedCaseIds.length > 0) {
-			const dropped = await deleteCases(response.revokedCaseIds);
-			result.revokedCaseIds.push(...response.revokedCaseIds);
-			result.droppedLocalWork += dropped.droppedDrafts + dropped.droppedMutations;
-		}
-		if (response.tombstones.length === 0) {
-			await putPullPage(response, { cursor: response.cursor, policy: response.policy });
-		} else {
-			// The cursor moves only once the deletions are applied too.
-			await putPullPage(response);
-			await applyTombstones(response.tombstones);
-			await setMeta('cursor', response.cursor);
-			await setMeta('policy', response.policy);
-		}
-		cursor = response.cursor;
-		result.policy = response.policy;
-		const count = response.cases.length + response.persons.length + response.notes.length + response.visits.length;
-		result.records += count;
+	const request = (cursor: string | null, heldCaseIds: string[]) =>
+		api.sync.pull.mutate({ deviceId, deviceLabel: label, cursor, heldCaseIds, packed: true });
+	/** The previous page's transaction, while it is being written. */
+	let writing: Promise<void> = Promise.resolve();
+	const stored = (count: number) => {
 		progress.pages++;
 		progress.records += count;
 		onProgress?.({ ...progress });
-		if (!response.hasMore) break;
-		if (!prefetch) {
-			held = await listHeldCaseIds();
-			next = request(cursor, held);
+	};
+	let held = await listHeldCaseIds();
+	let next = request(cursor, held);
+	try {
+		for (let page = 0; page < 1_000; page++) {
+			const response = await next;
+			if (response.wipe) {
+				await writing.catch(() => {});
+				await wipeStore();
+				await api.sync.acknowledgeWipe.mutate({ deviceId }).catch(() => {});
+				throw new SyncError('wiped');
+			}
+			const caseIds = caseIdsOf(response);
+			const prefetch = response.hasMore && response.revokedCaseIds.length === 0 && response.tombstones.length === 0;
+			if (prefetch) {
+				held = [...new Set([...held, ...caseIds])];
+				next = request(response.cursor, held);
+				// Awaited at the next turn; an early failure of this page must not leave it unhandled.
+				next.catch(() => {});
+			}
+			const count = recordCount(response);
+			if (response.revokedCaseIds.length === 0 && response.tombstones.length === 0 && !response.journalSecret) {
+				const sealed = await sealPullPage(response, { cursor: response.cursor, policy: response.policy });
+				await writing;
+				writing = writeSealedPage(sealed).then(() => stored(count));
+				// Awaited before the next write or at the end; a failure must not go unhandled meanwhile.
+				writing.catch(() => {});
+			} else {
+				await writing;
+				if (response.journalSecret) {
+					await setMeta('journalSecret', response.journalSecret);
+					await setJournalSecret(response.journalSecret);
+				}
+				if (response.revokedCaseIds.length > 0) {
+					const dropped = await deleteCases(response.revokedCaseIds);
+					result.revokedCaseIds.push(...response.revokedCaseIds);
+					result.droppedLocalWork += dropped.droppedDrafts + dropped.droppedMutations;
+				}
+				if (response.tombstones.length === 0) {
+					await putPullPage(response, { cursor: response.cursor, policy: response.policy });
+				} else {
+					// The cursor moves only once the deletions are applied too.
+					await putPullPage(response);
+					await applyTombstones(response.tombstones);
+					await setMeta('cursor', response.cursor);
+					await setMeta('policy', response.policy);
+				}
+				stored(count);
+			}
+			cursor = response.cursor;
+			result.policy = response.policy;
+			result.records += count;
+			if (!response.hasMore) break;
+			if (!prefetch) {
+				await writing;
+				held = await listHeldCaseIds();
+				next = request(cursor, held);
+			}
 		}
+		await writing;
+	} finally {
+		// Never leave a write running behind a failed pull (its error is the pull's if it comes first).
+		await writing.catch(() => {});
 	}
 	await setMeta('lastSyncAt', new Date().toISOString());
 	return result;
+}
+
+function caseIdsOf(page: Page): string[] {
+	return (page.packed?.cases ?? page.cases).map((c) => c.id);
+}
+
+function recordCount(page: Page): number {
+	const records = page.packed ?? page;
+	return records.cases.length + records.persons.length + records.notes.length + records.visits.length;
 }
