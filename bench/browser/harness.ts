@@ -6,13 +6,20 @@
 import { Dexie } from 'dexie';
 import { api } from '$lib/api/client';
 import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
-import { createKeyring, currentStoreName, listCaseload, listNotes, lockKeyring, openStoreByName, unlockKeyring, wipeStore } from '$lib/db';
+import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, unlockKeyring, wipeStore } from '$lib/db';
 import { syncWithServer } from '$lib/sync/syncWithServer';
 import { buildCaseSearchIndex, searchCaseIndex } from '$lib/search/searchCaseload';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
 
 /** Light KDF parameters where the KDF is not what is measured. */
 const LIGHT_KDF: KdfParams = { algorithm: 'argon2id', memoryKiB: 1_024, iterations: 1, parallelism: 1 };
+
+/** JSON with sorted keys, to compare records whatever their key order. */
+function canonical(value: unknown): string {
+	return JSON.stringify(value, (_key, v) =>
+		v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v
+	);
+}
 
 function freshStoreName(): string {
 	const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -37,6 +44,35 @@ const bench = {
 		const ms = performance.now() - started;
 		await wipeStore();
 		return { ms, records: result.pull.records };
+	},
+
+	/**
+	 * A first sync, then every stored row decrypted and compared with the records fetched by
+	 * fetchRecords (not timed): what initial_sync stores must open to exactly those records.
+	 */
+	async verifyInitialSync(): Promise<{ ms: number; records: number; mismatches: number; quarantined: number }> {
+		await freshStore('bench-password', LIGHT_KDF);
+		await syncWithServer();
+		const expected = (globalThis as { benchRecords?: Page }).benchRecords!;
+		const caseload = await listCaseload();
+		const notes = await listNotes();
+		const quarantined = (await listQuarantine()).length;
+		const got: Page = {
+			cases: caseload.items.map((item) => item.case),
+			persons: caseload.items.flatMap((item) => item.persons),
+			notes: notes.items,
+			visits: caseload.items.flatMap((item) => item.visits)
+		};
+		let mismatches = 0;
+		let records = 0;
+		for (const key of ['cases', 'persons', 'notes', 'visits'] as const) {
+			const byId = new Map<string, unknown>(got[key].map((r) => [r.id, r]));
+			records += byId.size;
+			if (byId.size !== expected[key].length) mismatches++;
+			for (const record of expected[key]) if (canonical(byId.get(record.id)) !== canonical(record)) mismatches++;
+		}
+		await wipeStore();
+		return { ms: 0, records, mismatches, quarantined };
 	},
 
 	/** The same records as a first sync, fetched once (not timed), kept for plainPut. */

@@ -87,6 +87,11 @@ async function harnessScenarios(o: BrowserOptions, context: BrowserContext, rate
 
 	const { records } = await call('fetchRecords');
 	o.log(`  harness: ${records} records in the sync caseload`);
+	// Not timed: what a first sync stores must decrypt to exactly the records the server sends.
+	const check = await call('verifyInitialSync');
+	if (check.records !== records || check.mismatches !== 0 || check.quarantined !== 0) {
+		throw new Error(`initial sync stored wrong data: ${JSON.stringify(check)}`);
+	}
 	await call('prepareSyncedStore', PASSWORD);
 	for (const rate of rates) {
 		const cdp = await throttle(page, rate);

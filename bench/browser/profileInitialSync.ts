@@ -1,0 +1,114 @@
+// Developer tool, not part of `npm run bench`: the initial_sync scenario alone, alternated with
+// the plain put, then fetch-only; optionally the same with the client code of another checkout
+// in a second page of the same browser, run for run (A/B under the same machine load), and a
+// CPU profile of one initial sync and one plain put (Chromium's sampling profiler over CDP).
+//
+//   npx tsx bench/browser/profileInitialSync.ts [runs] [rates, e.g. 1,4] [--ab=DIR] [--profile]
+//
+// DIR: a checkout of older code, e.g. `git worktree add /tmp/carnet-old HEAD~1` (its own
+// node_modules are not needed). The server is the built app (bench/.cache/app, or
+// BENCH_SERVER_ENTRY), on BENCH_PORT + 8.
+import postgres from 'postgres';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright';
+import { chromiumArgs, chromiumPath } from '../../tests/support/chromium';
+import { benchDatabaseUrl, benchPortBase } from '../config';
+import { ids } from '../dataset/generateDataset';
+import { startApp } from '../lib/appServer';
+import { createSessions } from '../lib/sessions';
+import { bundleHarness } from './bundleHarness';
+
+const args = process.argv.slice(2);
+const positional = args.filter((a) => !a.startsWith('--'));
+const runs = Number(positional[0] ?? 3);
+const rates = (positional[1] ?? '1,4').split(',').map(Number);
+const profile = args.includes('--profile');
+const abRoot = args.find((a) => a.startsWith('--ab='))?.slice('--ab='.length);
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const list = (v: number[]) => v.map((x) => x.toFixed(0)).join('/');
+
+type Bench = Record<string, (...args: unknown[]) => Promise<{ ms: number } & Record<string, number>>>;
+type Harness = { name: string; page: Page; cdp: CDPSession; call: (name: string, ...args: unknown[]) => Promise<{ ms: number } & Record<string, number>> };
+
+const server = await startApp(benchDatabaseUrl, benchPortBase + 8);
+const sql = postgres(benchDatabaseUrl, { max: 1, onnotice: () => {} });
+const token = (await createSessions(sql, [ids.syncUser])).get(ids.syncUser)!;
+await sql.end({ timeout: 1 });
+const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+
+async function openHarness(context: BrowserContext, name: string, root: string | undefined): Promise<Harness> {
+	const bundle = await bundleHarness({ minify: !profile, root });
+	await context.route(`${server.url}/__${name}/**`, (route) => {
+		const url = new URL(route.request().url());
+		if (url.pathname.endsWith('.js')) return route.fulfill({ contentType: 'text/javascript', body: bundle });
+		return route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>bench</title><script type="module" src="/__${name}/harness.js"></script>` });
+	});
+	const page = await context.newPage();
+	page.on('pageerror', (e) => console.log(`${name}: page error`, e.message));
+	const cdp = await context.newCDPSession(page);
+	await page.goto(`${server.url}/__${name}/index.html`);
+	await page.waitForFunction(() => document.title === 'bench-ready');
+	const call = (fn: string, ...a: unknown[]) =>
+		page.evaluate(([n, x]) => (globalThis as unknown as { bench: Bench }).bench[n as string](...(x as unknown[])), [fn, a] as const);
+	await call('fetchRecords');
+	return { name, page, cdp, call };
+}
+
+async function profiled(h: Harness, fn: string, rate: number) {
+	await h.cdp.send('Profiler.enable');
+	await h.cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+	await h.cdp.send('Profiler.start');
+	const { ms } = await h.call(fn);
+	const { profile: p } = (await h.cdp.send('Profiler.stop')) as {
+		profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+	};
+	const byId = new Map(p.nodes.map((n) => [n.id, n]));
+	const self = new Map<string, number>();
+	let busy = 0;
+	p.samples.forEach((id, i) => {
+		const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+		const f = byId.get(id)!.callFrame;
+		const key = `${f.functionName || '(anon)'} ${f.url.replace(/.*\//, '')}:${f.lineNumber}`;
+		self.set(key, (self.get(key) ?? 0) + dt);
+		if (f.functionName !== '(idle)') busy += dt;
+	});
+	console.log(`  ${h.name} ${fn} x${rate}: ${ms.toFixed(0)} ms (profiled), main thread busy ${busy.toFixed(0)} ms; self time:`);
+	for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${v.toFixed(0).padStart(5)} ms  ${k}`);
+}
+
+try {
+	const context = await browser.newContext();
+	await context.addCookies([{ name: 'carnet_session', value: token, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
+	const harnesses = [await openHarness(context, 'bench', undefined)];
+	if (abRoot) harnesses.push(await openHarness(context, 'benchold', abRoot));
+	console.log('verify (new code)', JSON.stringify(await harnesses[0].call('verifyInitialSync')));
+	for (const rate of rates) {
+		const results = new Map(harnesses.map((h) => [h.name, { sync: [] as number[], plain: [] as number[], fetch: [] as number[], cpu: [] as number[] }]));
+		for (const h of harnesses) {
+			await h.cdp.send('Emulation.setCPUThrottlingRate', { rate });
+			await h.call('initialSync'); // warm-up
+			await h.call('plainPut');
+		}
+		for (let i = 0; i < runs; i++) {
+			for (const h of i % 2 ? [...harnesses].reverse() : harnesses) {
+				const r = results.get(h.name)!;
+				const cpu0 = server.cpuMs();
+				r.sync.push((await h.call('initialSync')).ms);
+				r.cpu.push(server.cpuMs() - cpu0);
+				r.plain.push((await h.call('plainPut')).ms);
+			}
+		}
+		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await h.call('fetchRecords')).ms);
+		for (const [name, r] of results) {
+			const ratios = r.sync.map((s, i) => s / r.plain[i]);
+			console.log(
+				`x${rate} ${name.padEnd(8)} median sync ${median(r.sync).toFixed(0)} plain ${median(r.plain).toFixed(0)} ratio ${median(ratios).toFixed(2)} fetch-only ${median(r.fetch).toFixed(0)} server CPU ${median(r.cpu).toFixed(0)} | sync ${list(r.sync)} plain ${list(r.plain)} ratios ${ratios.map((x) => x.toFixed(2)).join('/')}`
+			);
+		}
+		if (profile) for (const h of harnesses) for (const fn of ['initialSync', 'plainPut']) await profiled(h, fn, rate);
+		for (const h of harnesses) await h.cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+	}
+	await harnesses[0].call('cleanup');
+} finally {
+	await browser.close();
+	await server.stop();
+}
