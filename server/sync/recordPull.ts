@@ -36,14 +36,17 @@ const MAX_BATCH = 64;
 const writeGrouped = groupCommit(writeRecords, { maxBatch: MAX_BATCH });
 
 async function writeRecords(tx: Executor, records: PullRecord[]): Promise<void[]> {
-	if (records.every((r) => !r.durable)) await tx.execute(sql`set local synchronous_commit = off`);
-	await touchDevices(tx, records.map((r) => ({ deviceId: r.deviceId, at: r.now, label: r.deviceLabel })), { synced: true });
-	await appendAuditEvents(
-		tx,
-		records.map((record) => ({
-			input: { action: 'sync.pull', actorId: record.actorId, deviceId: record.deviceId, details: record.details },
-			now: record.now
-		}))
-	);
+	// Independent statements, sent together (pipelined on the transaction's connection).
+	await Promise.all([
+		records.every((r) => !r.durable) ? tx.execute(sql`set local synchronous_commit = off`) : null,
+		touchDevices(tx, records.map((r) => ({ deviceId: r.deviceId, at: r.now, label: r.deviceLabel })), { synced: true }),
+		appendAuditEvents(
+			tx,
+			records.map((record) => ({
+				input: { action: 'sync.pull', actorId: record.actorId, deviceId: record.deviceId, details: record.details },
+				now: record.now
+			}))
+		)
+	]);
 	return records.map(() => undefined);
 }
