@@ -36,17 +36,18 @@ const MAX_BATCH = 64;
 const writeGrouped = groupCommit(writeRecords, { maxBatch: MAX_BATCH });
 
 async function writeRecords(tx: Executor, records: PullRecord[]): Promise<void[]> {
-	// Independent statements, sent together (pipelined on the transaction's connection).
+	// Device rows before the chain lock, as every writer does (pushMutations too): two
+	// transactions never wait on each other in opposite orders.
 	await Promise.all([
 		records.every((r) => !r.durable) ? tx.execute(sql`set local synchronous_commit = off`) : null,
-		touchDevices(tx, records.map((r) => ({ deviceId: r.deviceId, at: r.now, label: r.deviceLabel })), { synced: true }),
-		appendAuditEvents(
-			tx,
-			records.map((record) => ({
-				input: { action: 'sync.pull', actorId: record.actorId, deviceId: record.deviceId, details: record.details },
-				now: record.now
-			}))
-		)
+		touchDevices(tx, records.map((r) => ({ deviceId: r.deviceId, at: r.now, label: r.deviceLabel })), { synced: true })
 	]);
+	await appendAuditEvents(
+		tx,
+		records.map((record) => ({
+			input: { action: 'sync.pull', actorId: record.actorId, deviceId: record.deviceId, details: record.details },
+			now: record.now
+		}))
+	);
 	return records.map(() => undefined);
 }
