@@ -20,7 +20,21 @@ export async function checkCaseAccess(
 	now: Date
 ): Promise<CaseDecision> {
 	const subject = await loadPolicySubject(db, user.id);
-	if (!subject || subject.disabled) return denied;
+	return subject ? checkCaseAccessAs(db, subject, caseId, action, now) : denied;
+}
+
+/**
+ * checkCaseAccess for a subject the caller loaded from the database in this same request (sync
+ * pushes: one load for all the mutations of the request, instead of one per mutation).
+ */
+export async function checkCaseAccessAs(
+	db: Executor,
+	subject: PolicySubject,
+	caseId: string,
+	action: CaseAction,
+	now: Date
+): Promise<CaseDecision> {
+	if (subject.disabled) return denied;
 	switch (subject.role) {
 		case 'worker':
 		case 'lead':

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { noteRevisions, notes, persons, visits } from '../db/schema';
-import { checkCaseAccess } from '../policy/checkCaseAccess';
+import { checkCaseAccessAs } from '../policy/checkCaseAccess';
 import type { PolicySubject } from '../policy/loadPolicySubject';
 import type { Mutation, MutationResult, RejectionCode } from '../../src/lib/shared/sync';
 
@@ -186,7 +186,8 @@ async function setVisitStatus(tx: Executor, ctx: MutationContext, mutation: Extr
 /** Write access to the case now, and no person of the case under limitation of processing. */
 async function refuseWrite(tx: Executor, ctx: MutationContext, caseId: string): Promise<RejectionCode | null> {
 	const [decision, [frozen]] = await Promise.all([
-		checkCaseAccess(tx, ctx.subject, caseId, 'write', ctx.now),
+		// ctx.subject was read from the database by this push request (pushMutations).
+		checkCaseAccessAs(tx, ctx.subject, caseId, 'write', ctx.now),
 		tx
 			.select({ id: persons.id })
 			.from(persons)
