@@ -75,23 +75,32 @@ const bench = {
 		return { ms: 0, records, mismatches, quarantined };
 	},
 
-	/** The same records as a first sync, fetched once (not timed), kept for plainPut. */
-	async fetchRecords(): Promise<{ ms: number; records: number }> {
+	/**
+	 * The same records as a first sync, fetched page after page, nothing stored. As objects (the
+	 * default): kept for plainPut. `packed`: the form the sync engine asks for (initial_sync_fetch_only).
+	 */
+	async fetchRecords(packed = false): Promise<{ ms: number; records: number }> {
 		const started = performance.now();
 		const deviceId = crypto.randomUUID();
 		const all: Page = { cases: [], persons: [], notes: [], visits: [] };
+		const held: string[] = [];
+		let records = 0;
 		let cursor: string | null = null;
 		for (;;) {
-			const heldCaseIds = all.cases.map((c) => c.id);
-			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds });
+			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds: held, ...(packed ? { packed: true } : {}) });
 			if (page.wipe) throw new Error('wiped');
-			for (const key of ['cases', 'persons', 'notes', 'visits'] as const) (all[key] as unknown[]).push(...page[key]);
+			const got = page.packed ?? page;
+			for (const key of ['cases', 'persons', 'notes', 'visits'] as const) {
+				records += got[key].length;
+				if (!packed) (all[key] as unknown[]).push(...page[key]);
+			}
+			held.push(...got.cases.map((c) => c.id));
 			cursor = page.cursor;
 			if (!page.hasMore) break;
 		}
 		const ms = performance.now() - started;
-		(globalThis as { benchRecords?: Page }).benchRecords = all;
-		return { ms, records: all.cases.length + all.persons.length + all.notes.length + all.visits.length };
+		if (!packed) (globalThis as { benchRecords?: Page }).benchRecords = all;
+		return { ms, records };
 	},
 
 	/** The floor: those records in plain text, Dexie bulkPut in one transaction, no server, no crypto. */

@@ -44,6 +44,7 @@ async function openHarness(context: BrowserContext, name: string, root: string |
 	});
 	const page = await context.newPage();
 	page.on('pageerror', (e) => console.log(`${name}: page error`, e.message));
+	page.on('console', (m) => m.text().startsWith('timeline') && console.log(`${name}: ${m.text()}`));
 	const cdp = await context.newCDPSession(page);
 	await page.goto(`${server.url}/__${name}/index.html`);
 	await page.waitForFunction(() => document.title === 'bench-ready');
@@ -97,12 +98,18 @@ try {
 				r.plain.push((await h.call('plainPut')).ms);
 			}
 		}
-		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await h.call('fetchRecords')).ms);
+		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await h.call('fetchRecords', h.name === 'bench')).ms);
 		for (const [name, r] of results) {
 			const ratios = r.sync.map((s, i) => s / r.plain[i]);
 			console.log(
 				`x${rate} ${name.padEnd(8)} median sync ${median(r.sync).toFixed(0)} plain ${median(r.plain).toFixed(0)} ratio ${median(ratios).toFixed(2)} fetch-only ${median(r.fetch).toFixed(0)} server CPU ${median(r.cpu).toFixed(0)} | sync ${list(r.sync)} plain ${list(r.plain)} ratios ${ratios.map((x) => x.toFixed(2)).join('/')}`
 			);
+		}
+		if (harnesses.length === 2) {
+			// Paired: the two runs of a pair are next to each other in time, so load drift hits both alike.
+			const [a, b] = harnesses.map((h) => results.get(h.name)!);
+			const paired = a.sync.map((s, i) => s / b.sync[i]);
+			console.log(`x${rate} paired ${harnesses[0].name}/${harnesses[1].name} sync time: median ${median(paired).toFixed(2)} (${paired.map((x) => x.toFixed(2)).join('/')})`);
 		}
 		if (profile) for (const h of harnesses) for (const fn of ['initialSync', 'plainPut']) await profiled(h, fn, rate);
 		for (const h of harnesses) await h.cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });

@@ -106,9 +106,10 @@ async function harnessScenarios(o: BrowserOptions, context: BrowserContext, rate
 			sync.push(s.ms);
 			plain.push((await call('plainPut')).ms);
 		}
-		// What the server and the network take alone (pages fetched one after the other, nothing stored).
+		// What the server and the network take alone (pages fetched one after the other, in the packed
+		// form the sync engine asks for, nothing stored).
 		const fetchOnly: number[] = [];
-		for (let run = 0; run < o.runs; run++) fetchOnly.push((await call('fetchRecords')).ms);
+		for (let run = 0; run < o.runs; run++) fetchOnly.push((await call('fetchRecords', true)).ms);
 		o.figures.add(`initial_sync_fetch_only.ms.${rateName(rate)}`, 'ms', fetchOnly);
 		const ratios = sync.map((ms, i) => ms / plain[i]);
 		o.log(`  ${rateName(rate)} initial_sync ${sync.map((v) => v.toFixed(0)).join(' / ')} ms; plain put ${plain.map((v) => v.toFixed(0)).join(' / ')} ms; fetch only ${fetchOnly.map((v) => v.toFixed(0)).join(' / ')} ms`);
