@@ -10,23 +10,29 @@ import type { Role, SensitiveCategory } from '../../src/lib/shared/domain';
  */
 export async function loadPolicySubject(db: Executor, userId: string): Promise<PolicySubject | null> {
 	const [row] = await subjectRow(db, { userId });
-	if (!row) return null;
-	const { disabledAt, ...subject } = row;
-	return { ...subject, disabled: disabledAt !== null };
+	return row ? toPolicySubject(row) : null;
+}
+
+/** The user columns the policy reads (also embedded in sync.pull's one statement, pullHead.ts). */
+export const policySubjectColumns = {
+	id: users.id,
+	organisationId: users.organisationId,
+	teamId: users.teamId,
+	role: users.role,
+	displayName: users.displayName,
+	habilitations: users.habilitations,
+	disabledAt: users.disabledAt
+};
+
+export function toPolicySubject(row: { id: string; organisationId: string; teamId: string | null; role: Role; displayName: string; habilitations: SensitiveCategory[]; disabledAt: Date | null }): PolicySubject {
+	const { id, organisationId, teamId, role, displayName, habilitations, disabledAt } = row;
+	return { id, organisationId, teamId, role, displayName, habilitations, disabled: disabledAt !== null };
 }
 
 /** Rendered once per process (server/db/reusableQuery.ts): this runs on every decision. */
 const subjectRow = reusableQuery((db) =>
 	db
-		.select({
-			id: users.id,
-			organisationId: users.organisationId,
-			teamId: users.teamId,
-			role: users.role,
-			displayName: users.displayName,
-			habilitations: users.habilitations,
-			disabledAt: users.disabledAt
-		})
+		.select(policySubjectColumns)
 		.from(users)
 		.where(eq(users.id, sql.placeholder('userId')))
 );

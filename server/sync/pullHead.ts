@@ -3,7 +3,7 @@ import { unionAll, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
 import { cases, devices, journalHeads, notes, organisations, persons, tombstones, users, visits } from '../db/schema';
 import { caseGrantBranches } from '../policy/caseAccessFor';
-import type { Role, SensitiveCategory } from '../../src/lib/shared/domain';
+import { policySubjectColumns, toPolicySubject, type PolicySubject } from '../policy/loadPolicySubject';
 
 /**
  * What sync.pull must know before reading any row, in one prepared statement (one round trip,
@@ -16,7 +16,7 @@ import type { Role, SensitiveCategory } from '../../src/lib/shared/domain';
  * pullChanges answers those from this row alone and takes the full path for anything else.
  */
 export interface PullHead {
-	subject: { id: string; organisationId: string; teamId: string | null; role: Role; displayName: string; habilitations: SensitiveCategory[]; disabled: boolean };
+	subject: PolicySubject;
 	/** The device's owner, null when the id is not registered. */
 	deviceUserId: string | null;
 	deviceRevoked: boolean;
@@ -48,15 +48,7 @@ export async function readPullHead(
 	});
 	if (!row) return null;
 	return {
-		subject: {
-			id: row.id,
-			organisationId: row.organisationId,
-			teamId: row.teamId,
-			role: row.role,
-			displayName: row.displayName,
-			habilitations: row.habilitations,
-			disabled: row.disabledAt !== null
-		},
+		subject: toPolicySubject(row),
 		deviceUserId: row.deviceUserId,
 		deviceRevoked: row.deviceRevoked === true,
 		lockTimeoutSeconds: row.lockTimeoutSeconds,
@@ -86,13 +78,7 @@ function preparePullHead(db: Database) {
 	return db
 		.with(grants)
 		.select({
-			id: users.id,
-			organisationId: users.organisationId,
-			teamId: users.teamId,
-			role: users.role,
-			displayName: users.displayName,
-			habilitations: users.habilitations,
-			disabledAt: users.disabledAt,
+			...policySubjectColumns,
 			deviceUserId: sql<string | null>`${device(devices.userId)}`,
 			deviceRevoked: sql<boolean | null>`(${device(devices.revokedAt)}) is not null`,
 			lockTimeoutSeconds: organisations.lockTimeoutSeconds,
