@@ -1,15 +1,18 @@
 import { build } from 'esbuild';
 import { resolve } from 'node:path';
+import type { BrowserContext } from 'playwright';
+
+type BundleOptions = { minify?: boolean; root?: string };
 
 /**
- * Bundles bench/browser/harness.ts with the real src/lib modules ($lib → src/lib), minified as in
+ * Bundles an entry of a checkout with the real src/lib modules ($lib → src/lib), minified as in
  * production. `root`: another checkout to bundle from (an A/B against older client code);
  * `minify: false` keeps function names for a profile.
  */
-export async function bundleHarness(options: { minify?: boolean; root?: string } = {}): Promise<string> {
+async function bundle(entry: string, options: BundleOptions): Promise<string> {
 	const root = resolve(options.root ?? '.');
 	const result = await build({
-		entryPoints: [resolve(root, 'bench/browser/harness.ts')],
+		entryPoints: [resolve(root, entry)],
 		bundle: true,
 		format: 'esm',
 		platform: 'browser',
@@ -22,4 +25,29 @@ export async function bundleHarness(options: { minify?: boolean; root?: string }
 		logLevel: 'warning'
 	});
 	return result.outputFiles[0].text;
+}
+
+/** bench/browser/harness.ts bundled (see `bundle`). */
+export function bundleHarness(options: BundleOptions = {}): Promise<string> {
+	return bundle('bench/browser/harness.ts', options);
+}
+
+/**
+ * Serves the harness page at `${baseUrl}/__${name}/index.html` (the app's origin, so that the
+ * sync engine reaches the real server with the session cookie), and the page-sealing worker
+ * where the bundled engine asks for it (esbuild keeps `new URL('./pageWorker.ts',
+ * import.meta.url)` as it is: it resolves next to harness.js).
+ */
+export async function serveHarness(context: BrowserContext, baseUrl: string, name: string, options: BundleOptions = {}): Promise<void> {
+	const [harness, worker] = await Promise.all([
+		bundleHarness(options),
+		// An older checkout may have no worker.
+		bundle('src/lib/sync/pageWorker.ts', options).catch(() => '')
+	]);
+	await context.route(`${baseUrl}/__${name}/**`, (route) => {
+		const path = new URL(route.request().url()).pathname;
+		if (path.endsWith('/harness.js')) return route.fulfill({ contentType: 'text/javascript', body: harness });
+		if (path.endsWith('/pageWorker.ts')) return route.fulfill({ contentType: 'text/javascript', body: worker });
+		return route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>bench</title><script type="module" src="/__${name}/harness.js"></script>` });
+	});
 }

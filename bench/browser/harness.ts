@@ -6,8 +6,9 @@
 import { Dexie } from 'dexie';
 import { api } from '$lib/api/client';
 import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
-import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, unlockKeyring, wipeStore } from '$lib/db';
+import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, sealPullPage, unlockKeyring, wipeStore, writeSealedPage } from '$lib/db';
 import { syncWithServer } from '$lib/sync/syncWithServer';
+import { setPageWorkerEnabled } from '$lib/sync/pageSealer';
 import { buildCaseSearchIndex, searchCaseIndex } from '$lib/search/searchCaseload';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
 
@@ -36,6 +37,12 @@ let preparedStore: string | null = null;
 type Page = { cases: CaseRecord[]; persons: PersonRecord[]; notes: NoteRecord[]; visits: VisitRecord[] };
 
 const bench = {
+	/** Turns the sync engine's page-sealing worker on or off (see setPageWorkerEnabled). */
+	async useWorker(on: boolean): Promise<{ ms: number }> {
+		setPageWorkerEnabled(on);
+		return { ms: 0 };
+	},
+
 	/** First sync of an empty store through the real engine (push outbox, pull pages, journal). */
 	async initialSync(): Promise<{ ms: number; records: number }> {
 		await freshStore('bench-password', LIGHT_KDF);
@@ -83,13 +90,15 @@ const bench = {
 		const started = performance.now();
 		const deviceId = crypto.randomUUID();
 		const all: Page = { cases: [], persons: [], notes: [], visits: [] };
+		if (packed) (globalThis as { benchPackedPages?: unknown[] }).benchPackedPages = [];
 		const held: string[] = [];
 		let records = 0;
 		let cursor: string | null = null;
 		for (;;) {
-			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds: held, ...(packed ? { packed: true } : {}) });
+			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds: held, ...(packed ? { packed: 'json' as const } : {}) });
 			if (page.wipe) throw new Error('wiped');
 			const got = page.packed ?? page;
+			if (packed) ((globalThis as { benchPackedPages?: unknown[] }).benchPackedPages ??= []).push(page);
 			for (const key of ['cases', 'persons', 'notes', 'visits'] as const) {
 				records += got[key].length;
 				if (!packed) (all[key] as unknown[]).push(...page[key]);
@@ -101,6 +110,27 @@ const bench = {
 		const ms = performance.now() - started;
 		if (!packed) (globalThis as { benchRecords?: Page }).benchRecords = all;
 		return { ms, records };
+	},
+
+	/**
+	 * What the device does with the pages of a first sync once they are in memory: the pages
+	 * fetched by fetchRecords(true) encrypted and written as the sync engine does (page n+1
+	 * sealed while page n is written), no network. Developer figure (profileInitialSync).
+	 */
+	async storeOnly(): Promise<{ ms: number }> {
+		const pages = (globalThis as { benchPackedPages?: Parameters<typeof sealPullPage>[0][] }).benchPackedPages!;
+		await freshStore('bench-password', LIGHT_KDF);
+		const started = performance.now();
+		let writing: Promise<void> = Promise.resolve();
+		for (const page of pages) {
+			const sealed = await sealPullPage(page, {});
+			await writing;
+			writing = writeSealedPage(sealed);
+		}
+		await writing;
+		const ms = performance.now() - started;
+		await wipeStore();
+		return { ms };
 	},
 
 	/** The floor: those records in plain text, Dexie bulkPut in one transaction, no server, no crypto. */

@@ -8,6 +8,7 @@
 // DIR: a checkout of older code, e.g. `git worktree add /tmp/carnet-old HEAD~1` (its own
 // node_modules are not needed). The server is the built app (bench/.cache/app, or
 // BENCH_SERVER_ENTRY), on BENCH_PORT + 8.
+import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright';
 import { chromiumArgs, chromiumPath } from '../../tests/support/chromium';
@@ -15,14 +16,22 @@ import { benchDatabaseUrl, benchPortBase } from '../config';
 import { ids } from '../dataset/generateDataset';
 import { startApp } from '../lib/appServer';
 import { createSessions } from '../lib/sessions';
-import { bundleHarness } from './bundleHarness';
+import { serveHarness } from './bundleHarness';
 
 const args = process.argv.slice(2);
 const positional = args.filter((a) => !a.startsWith('--'));
 const runs = Number(positional[0] ?? 3);
 const rates = (positional[1] ?? '1,4').split(',').map(Number);
 const profile = args.includes('--profile');
+const noWorker = args.includes('--no-worker');
 const abRoot = args.find((a) => a.startsWith('--ab='))?.slice('--ab='.length);
+/** CPU time used by the whole machine so far (all cores, user + system), in ms. */
+function machineCpuMs(): number {
+	const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+	// user nice system idle iowait irq softirq steal: everything but idle and iowait.
+	const busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+	return (busy * 1000) / 100;
+}
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const list = (v: number[]) => v.map((x) => x.toFixed(0)).join('/');
 
@@ -36,12 +45,7 @@ await sql.end({ timeout: 1 });
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 
 async function openHarness(context: BrowserContext, name: string, root: string | undefined): Promise<Harness> {
-	const bundle = await bundleHarness({ minify: !profile, root });
-	await context.route(`${server.url}/__${name}/**`, (route) => {
-		const url = new URL(route.request().url());
-		if (url.pathname.endsWith('.js')) return route.fulfill({ contentType: 'text/javascript', body: bundle });
-		return route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>bench</title><script type="module" src="/__${name}/harness.js"></script>` });
-	});
+	await serveHarness(context, server.url, name, { minify: !profile, root });
 	const page = await context.newPage();
 	page.on('pageerror', (e) => console.log(`${name}: page error`, e.message));
 	page.on('console', (m) => m.text().startsWith('timeline') && console.log(`${name}: ${m.text()}`));
@@ -81,9 +85,10 @@ try {
 	await context.addCookies([{ name: 'carnet_session', value: token, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
 	const harnesses = [await openHarness(context, 'bench', undefined)];
 	if (abRoot) harnesses.push(await openHarness(context, 'benchold', abRoot));
+	if (noWorker) await harnesses[0].call('useWorker', false);
 	console.log('verify (new code)', JSON.stringify(await harnesses[0].call('verifyInitialSync')));
 	for (const rate of rates) {
-		const results = new Map(harnesses.map((h) => [h.name, { sync: [] as number[], plain: [] as number[], fetch: [] as number[], cpu: [] as number[] }]));
+		const results = new Map(harnesses.map((h) => [h.name, { sync: [] as number[], plain: [] as number[], fetch: [] as number[], cpu: [] as number[], store: [] as number[], machine: [] as number[] }]));
 		for (const h of harnesses) {
 			await h.cdp.send('Emulation.setCPUThrottlingRate', { rate });
 			await h.call('initialSync'); // warm-up
@@ -93,16 +98,19 @@ try {
 			for (const h of i % 2 ? [...harnesses].reverse() : harnesses) {
 				const r = results.get(h.name)!;
 				const cpu0 = server.cpuMs();
+				const machine0 = machineCpuMs();
 				r.sync.push((await h.call('initialSync')).ms);
 				r.cpu.push(server.cpuMs() - cpu0);
+				r.machine.push(machineCpuMs() - machine0);
 				r.plain.push((await h.call('plainPut')).ms);
 			}
 		}
 		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await h.call('fetchRecords', h.name === 'bench')).ms);
+		if (harnesses[0].name === 'bench') for (let i = 0; i < runs; i++) results.get('bench')!.store.push((await harnesses[0].call('storeOnly')).ms);
 		for (const [name, r] of results) {
 			const ratios = r.sync.map((s, i) => s / r.plain[i]);
 			console.log(
-				`x${rate} ${name.padEnd(8)} median sync ${median(r.sync).toFixed(0)} plain ${median(r.plain).toFixed(0)} ratio ${median(ratios).toFixed(2)} fetch-only ${median(r.fetch).toFixed(0)} server CPU ${median(r.cpu).toFixed(0)} | sync ${list(r.sync)} plain ${list(r.plain)} ratios ${ratios.map((x) => x.toFixed(2)).join('/')}`
+				`x${rate} ${name.padEnd(8)} median sync ${median(r.sync).toFixed(0)} plain ${median(r.plain).toFixed(0)} ratio ${median(ratios).toFixed(2)} fetch-only ${median(r.fetch).toFixed(0)} server CPU ${median(r.cpu).toFixed(0)} machine CPU ${median(r.machine).toFixed(0)}${r.store.length ? ` store-only ${median(r.store).toFixed(0)} (${(median(r.store) / median(r.plain)).toFixed(2)}× plain)` : ''} | sync ${list(r.sync)} plain ${list(r.plain)} ratios ${ratios.map((x) => x.toFixed(2)).join('/')}`
 			);
 		}
 		if (harnesses.length === 2) {

@@ -76,6 +76,7 @@ export async function startApp(databaseUrl: string, port: number, env: Record<st
 			return match ? Number(match[1]) / 1024 : NaN;
 		},
 		cpuMs: () => {
+			if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${output}`);
 			const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
 			return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 		},

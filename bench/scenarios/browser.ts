@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import { chromium, type BrowserContext, type Page } from 'playwright';
 import { hashPassword } from '../../server/auth/password';
 import { chromiumArgs, chromiumPath } from '../../tests/support/chromium';
-import { bundleHarness } from '../browser/bundleHarness';
+import { serveHarness } from '../browser/bundleHarness';
 import { ids, SYNC_USERNAME } from '../dataset/generateDataset';
 import { appDir, type AppServer } from '../lib/appServer';
 import type { Figures } from '../lib/figures';
@@ -71,12 +71,7 @@ export async function benchBrowser(o: BrowserOptions): Promise<void> {
 }
 
 async function harnessScenarios(o: BrowserOptions, context: BrowserContext, rates: number[]) {
-	const bundle = await bundleHarness();
-	await context.route(`${o.server.url}/__bench/**`, (route) => {
-		const url = new URL(route.request().url());
-		if (url.pathname.endsWith('.js')) return route.fulfill({ contentType: 'text/javascript', body: bundle });
-		return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bench</title><script type="module" src="/__bench/harness.js"></script>' });
-	});
+	await serveHarness(context, o.server.url, 'bench');
 	const page = await context.newPage();
 	page.on('pageerror', (error) => o.log(`  page error: ${error.message}`));
 	await page.goto(`${o.server.url}/__bench/index.html`);

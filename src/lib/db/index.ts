@@ -12,7 +12,8 @@ export {
 	rewrapKeyring,
 	lockKeyring
 } from './keyring';
-export { putCases, putPersons, putNotes, putVisits, putPullPage, sealPullPage, writeSealedPage, type SealedPage } from './putRecords';
+export { putCases, putPersons, putNotes, putVisits, putPullPage, sealPullPage, withMetaRows, writeSealedPage, type SealedPage } from './putRecords';
+export { sealPackedRecords, type SealedRecords } from './sealPacked';
 export { getCase, listCaseload, getCaseDetail, listHeldCaseIds, listCaseIdsWithLocalWork, listNotes, type CaseloadItem, type CaseDetail } from './caseload';
 export { deleteCases, applyTombstones } from './deleteCases';
 export { wipeStore } from './wipeStore';

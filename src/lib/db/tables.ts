@@ -12,6 +12,7 @@ import {
 import { journalEntrySchema, mutationSchema, type JournalEntry, type Mutation } from '$lib/shared/sync';
 import { noteKinds, sensitiveCategories } from '$lib/shared/domain';
 import type { SealedTable } from './sealedTable';
+import { syncedTables } from './syncedTables';
 
 /** What each table encrypts, and which clear fields it keeps beside the ciphertext. */
 
@@ -21,8 +22,7 @@ const byId = {
 };
 
 export const casesTable: SealedTable<CaseRecord, { id: string; version: number }> = {
-	table: 'cases',
-	schemaVersion: 1,
+	...syncedTables.cases,
 	schema: caseRecordSchema,
 	index: (c) => ({ id: c.id, version: c.version }),
 	...byId
@@ -32,24 +32,21 @@ type ChildIndex = { id: string; caseId: string; version: number };
 const childIndex = (r: ChildIndex): ChildIndex => ({ id: r.id, caseId: r.caseId, version: r.version });
 
 export const personsTable: SealedTable<PersonRecord, ChildIndex> = {
-	table: 'persons',
-	schemaVersion: 1,
+	...syncedTables.persons,
 	schema: personRecordSchema,
 	index: childIndex,
 	...byId
 };
 
 export const notesTable: SealedTable<NoteRecord, ChildIndex> = {
-	table: 'notes',
-	schemaVersion: 1,
+	...syncedTables.notes,
 	schema: noteRecordSchema,
 	index: childIndex,
 	...byId
 };
 
 export const visitsTable: SealedTable<VisitRecord, ChildIndex> = {
-	table: 'visits',
-	schemaVersion: 1,
+	...syncedTables.visits,
 	schema: visitRecordSchema,
 	index: childIndex,
 	...byId

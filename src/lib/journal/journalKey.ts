@@ -9,8 +9,16 @@ import { JournalError } from './JournalError';
  * @param secretHex 32 bytes as 64 hex characters, as in `PullOutput.journalSecret`.
  */
 export async function setJournalSecret(secretHex: string): Promise<void> {
-	await importJournalSecret(secretHex); // refuses a malformed secret before storing it
-	await setMeta('journalSecret', secretHex.toLowerCase());
+	await setMeta('journalSecret', await checkedJournalSecret(secretHex));
+}
+
+/**
+ * The journal secret as stored in meta, for a caller that writes it in its own transaction (the
+ * sync engine, with the first page). Refuses a malformed secret (`CryptoError('invalid-input')`).
+ */
+export async function checkedJournalSecret(secretHex: string): Promise<string> {
+	await importJournalSecret(secretHex);
+	return secretHex.toLowerCase();
 }
 
 /** The HMAC key, imported once per unlock and dropped with the data key. */
