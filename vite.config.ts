@@ -42,8 +42,6 @@ export default defineConfig({
 			devOptions: { enabled: false }
 		})
 	],
-	// The page-sealing worker (src/lib/sync/pageWorker.ts) is an ES module, as the app.
-	worker: { format: 'es' },
 	server: { port: 5173 },
 	test: {
 		projects: [

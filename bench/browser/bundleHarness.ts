@@ -33,21 +33,14 @@ export function bundleHarness(options: BundleOptions = {}): Promise<string> {
 }
 
 /**
- * Serves the harness page at `${baseUrl}/__${name}/index.html` (the app's origin, so that the
- * sync engine reaches the real server with the session cookie), and the page-sealing worker
- * where the bundled engine asks for it (esbuild keeps `new URL('./pageWorker.ts',
- * import.meta.url)` as it is: it resolves next to harness.js).
+ * Serves the harness page at `${baseUrl}/__${name}/index.html`: at the app's origin, so that the
+ * sync engine reaches the real server with the session cookie.
  */
 export async function serveHarness(context: BrowserContext, baseUrl: string, name: string, options: BundleOptions = {}): Promise<void> {
-	const [harness, worker] = await Promise.all([
-		bundleHarness(options),
-		// An older checkout may have no worker.
-		bundle('src/lib/sync/pageWorker.ts', options).catch(() => '')
-	]);
+	const harness = await bundleHarness(options);
 	await context.route(`${baseUrl}/__${name}/**`, (route) => {
 		const path = new URL(route.request().url()).pathname;
 		if (path.endsWith('/harness.js')) return route.fulfill({ contentType: 'text/javascript', body: harness });
-		if (path.endsWith('/pageWorker.ts')) return route.fulfill({ contentType: 'text/javascript', body: worker });
 		return route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>bench</title><script type="module" src="/__${name}/harness.js"></script>` });
 	});
 }

@@ -8,7 +8,6 @@ import { api } from '$lib/api/client';
 import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
 import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, sealPullPage, unlockKeyring, wipeStore, writeSealedPage } from '$lib/db';
 import { syncWithServer } from '$lib/sync/syncWithServer';
-import { setPageWorkerEnabled } from '$lib/sync/pageSealer';
 import { buildCaseSearchIndex, searchCaseIndex } from '$lib/search/searchCaseload';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
 
@@ -37,12 +36,6 @@ let preparedStore: string | null = null;
 type Page = { cases: CaseRecord[]; persons: PersonRecord[]; notes: NoteRecord[]; visits: VisitRecord[] };
 
 const bench = {
-	/** Turns the sync engine's page-sealing worker on or off (see setPageWorkerEnabled). */
-	async useWorker(on: boolean): Promise<{ ms: number }> {
-		setPageWorkerEnabled(on);
-		return { ms: 0 };
-	},
-
 	/** First sync of an empty store through the real engine (push outbox, pull pages, journal). */
 	async initialSync(): Promise<{ ms: number; records: number }> {
 		await freshStore('bench-password', LIGHT_KDF);

@@ -23,7 +23,6 @@ const positional = args.filter((a) => !a.startsWith('--'));
 const runs = Number(positional[0] ?? 3);
 const rates = (positional[1] ?? '1,4').split(',').map(Number);
 const profile = args.includes('--profile');
-const noWorker = args.includes('--no-worker');
 const abRoot = args.find((a) => a.startsWith('--ab='))?.slice('--ab='.length);
 /** CPU time used by the whole machine so far (all cores, user + system), in ms. */
 function machineCpuMs(): number {
@@ -85,7 +84,6 @@ try {
 	await context.addCookies([{ name: 'carnet_session', value: token, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
 	const harnesses = [await openHarness(context, 'bench', undefined)];
 	if (abRoot) harnesses.push(await openHarness(context, 'benchold', abRoot));
-	if (noWorker) await harnesses[0].call('useWorker', false);
 	console.log('verify (new code)', JSON.stringify(await harnesses[0].call('verifyInitialSync')));
 	for (const rate of rates) {
 		const results = new Map(harnesses.map((h) => [h.name, { sync: [] as number[], plain: [] as number[], fetch: [] as number[], cpu: [] as number[], store: [] as number[], machine: [] as number[] }]));

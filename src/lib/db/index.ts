@@ -12,8 +12,7 @@ export {
 	rewrapKeyring,
 	lockKeyring
 } from './keyring';
-export { putCases, putPersons, putNotes, putVisits, putPullPage, sealPullPage, withMetaRows, writeSealedPage, type SealedPage } from './putRecords';
-export { sealPackedRecords, type SealedRecords } from './sealPacked';
+export { putCases, putPersons, putNotes, putVisits, putPullPage, sealPullPage, writeSealedPage, type SealedPage } from './putRecords';
 export { getCase, listCaseload, getCaseDetail, listHeldCaseIds, listCaseIdsWithLocalWork, listNotes, type CaseloadItem, type CaseDetail } from './caseload';
 export { deleteCases, applyTombstones } from './deleteCases';
 export { wipeStore } from './wipeStore';

@@ -1,10 +1,9 @@
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
-import type { PackedRecords } from '$lib/shared/sync';
-import type { MetaRow } from './CarnetDb';
+import type { PackedRecord, PackedRecords } from '$lib/shared/sync';
+import type { CaseChildRow, CaseRow, MetaRow } from './CarnetDb';
 import { metaRow, type MetaKey, type MetaValues } from './meta';
-import { sealPackedRecords, type SealedRecords } from './sealPacked';
-import { sealValues, type SealedTable } from './sealedTable';
-import { requireDataKey, requireDb } from './session';
+import { sealJsonValues, sealValues, type SealedTable } from './sealedTable';
+import { requireDb } from './session';
 import { casesTable, notesTable, personsTable, visitsTable } from './tables';
 import { guardWrite } from './writeGuard';
 
@@ -22,21 +21,20 @@ type PullPage = {
 	persons: PersonRecord[];
 	notes: NoteRecord[];
 	visits: VisitRecord[];
-	/** sync.pull's packed form: then the four arrays above are ignored. */
+	/** sync.pull's packed form (`packed: 'json'`: each record's JSON text): then the four arrays above are ignored. */
 	packed?: PackedRecords;
 };
 
+const utf8 = new TextEncoder();
+
 /** A pull page encrypted, ready for `writeSealedPage`. Holds no plaintext. */
-export type SealedPage = SealedRecords & { meta: MetaRow[] };
-
-/** A page's records sealed elsewhere (the page-sealing worker) with the meta rows to write with them. */
-export async function withMetaRows(records: SealedRecords, meta: Partial<MetaValues> = {}): Promise<SealedPage> {
-	return { ...records, meta: await sealMeta(meta) };
-}
-
-function sealMeta(meta: Partial<MetaValues>): Promise<MetaRow[]> {
-	return Promise.all(Object.entries(meta).map(([key, value]) => metaRow(key as MetaKey, value as never)));
-}
+export type SealedPage = {
+	cases: CaseRow[];
+	persons: CaseChildRow[];
+	notes: CaseChildRow[];
+	visits: CaseChildRow[];
+	meta: MetaRow[];
+};
 
 /**
  * One pull page at once: every table in a single transaction, with the meta values given (the
@@ -51,8 +49,20 @@ export async function putPullPage(page: PullPage, meta: Partial<MetaValues> = {}
  * page while the previous one is being written.
  */
 export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {}): Promise<SealedPage> {
-	const metaRows = sealMeta(meta);
-	if (page.packed) return { ...(await sealPackedRecords(requireDataKey(), page.packed)), meta: await metaRows };
+	const metaRows = Promise.all(Object.entries(meta).map(([key, value]) => metaRow(key as MetaKey, value as never)));
+	if (page.packed) {
+		const { cases, persons, notes, visits } = page.packed;
+		const caseIndex = (r: PackedRecord) => ({ id: r.id, version: r.version });
+		const childIndex = (r: PackedRecord) => ({ id: r.id, caseId: r.caseId, version: r.version });
+		const json = (r: PackedRecord) => utf8.encode(r.json);
+		const [caseRows, personRows, noteRows, visitRows] = await Promise.all([
+			sealJsonValues(casesTable, cases.map((r) => ({ index: caseIndex(r), json: json(r) }))),
+			sealJsonValues(personsTable, persons.map((r) => ({ index: childIndex(r), json: json(r) }))),
+			sealJsonValues(notesTable, notes.map((r) => ({ index: childIndex(r), json: json(r) }))),
+			sealJsonValues(visitsTable, visits.map((r) => ({ index: childIndex(r), json: json(r) })))
+		]);
+		return { cases: caseRows, persons: personRows, notes: noteRows, visits: visitRows, meta: await metaRows };
+	}
 	const [cases, persons, notes, visits] = await Promise.all([
 		sealValues(casesTable, page.cases),
 		sealValues(personsTable, page.persons),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { decryptRecord, encryptRecord, encryptRecords } from '$lib/crypto';
+import { decryptRecord, encryptJsonRecords, encryptRecord, encryptRecords } from '$lib/crypto';
 import type { SealedFields } from './CarnetDb';
 import { quarantineRows, type RecordFailure, type QuarantineReason } from './quarantine';
 import { requireDataKey } from './session';
@@ -45,6 +45,22 @@ export async function sealValues<T, Index extends Record<string, unknown>>(
 		values.map((value, i) => ({ binding: { table: spec.table, id: spec.bindingId(indexes[i]), schemaVersion: spec.schemaVersion }, value }))
 	);
 	return envelopes.map((envelope, i) => ({ ...indexes[i], sv: spec.schemaVersion, ...envelope }));
+}
+
+/**
+ * Rows from values that arrive as UTF-8 JSON with their clear fields beside them (sync.pull's
+ * packed records): encrypted as given. On read the value is parsed, checked against the schema,
+ * and its clear fields recomputed and compared with the row's, as for any row.
+ */
+export async function sealJsonValues<T, Index extends Record<string, unknown>>(
+	spec: SealedTable<T, Index>,
+	items: readonly { index: Index; json: Uint8Array<ArrayBuffer> }[]
+): Promise<(Index & SealedFields)[]> {
+	const envelopes = await encryptJsonRecords(
+		requireDataKey(),
+		items.map((item) => ({ binding: { table: spec.table, id: spec.bindingId(item.index), schemaVersion: spec.schemaVersion }, json: item.json }))
+	);
+	return envelopes.map((envelope, i) => ({ ...items[i].index, sv: spec.schemaVersion, ...envelope }));
 }
 
 /**

@@ -12,7 +12,6 @@ import {
 import { journalEntrySchema, mutationSchema, type JournalEntry, type Mutation } from '$lib/shared/sync';
 import { noteKinds, sensitiveCategories } from '$lib/shared/domain';
 import type { SealedTable } from './sealedTable';
-import { syncedTables } from './syncedTables';
 
 /** What each table encrypts, and which clear fields it keeps beside the ciphertext. */
 
@@ -22,7 +21,8 @@ const byId = {
 };
 
 export const casesTable: SealedTable<CaseRecord, { id: string; version: number }> = {
-	...syncedTables.cases,
+	table: 'cases',
+	schemaVersion: 1,
 	schema: caseRecordSchema,
 	index: (c) => ({ id: c.id, version: c.version }),
 	...byId
@@ -32,21 +32,24 @@ type ChildIndex = { id: string; caseId: string; version: number };
 const childIndex = (r: ChildIndex): ChildIndex => ({ id: r.id, caseId: r.caseId, version: r.version });
 
 export const personsTable: SealedTable<PersonRecord, ChildIndex> = {
-	...syncedTables.persons,
+	table: 'persons',
+	schemaVersion: 1,
 	schema: personRecordSchema,
 	index: childIndex,
 	...byId
 };
 
 export const notesTable: SealedTable<NoteRecord, ChildIndex> = {
-	...syncedTables.notes,
+	table: 'notes',
+	schemaVersion: 1,
 	schema: noteRecordSchema,
 	index: childIndex,
 	...byId
 };
 
 export const visitsTable: SealedTable<VisitRecord, ChildIndex> = {
-	...syncedTables.visits,
+	table: 'visits',
+	schemaVersion: 1,
 	schema: visitRecordSchema,
 	index: childIndex,
 	...byId

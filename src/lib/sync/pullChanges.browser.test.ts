@@ -25,17 +25,16 @@ vi.mock('$lib/api/client', () => ({
 
 const { pullChanges } = await import('./pullChanges');
 
-const utf8 = new TextEncoder();
 const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => ({
 	id: record.id,
 	caseId: record.caseId ?? record.id,
 	version: record.version,
-	json: btoa(String.fromCharCode(...utf8.encode(JSON.stringify(record))))
+	json: JSON.stringify(record)
 });
 
 type Records = { cases: CaseRecord[]; persons: PersonRecord[]; notes: NoteRecord[]; visits: VisitRecord[] };
 
-/** A page in the packed form the server sends when asked (`packed: true`). */
+/** A page in the packed form the server sends when asked (`packed: 'json'`). */
 function packedPage(records: Records, cursor: string, hasMore: boolean, extra: Partial<Extract<PullOutput, { wipe: false }>> = {}): PullOutput {
 	return {
 		wipe: false,
@@ -86,7 +85,7 @@ test('packed pages are stored encrypted and open to the very records sent; the c
 	expect(result.records).toBe(caseload.cases.length + caseload.persons.length + caseload.notes.length + caseload.visits.length);
 	expect(progress.at(-1)).toBe(result.records);
 	// Every request asked for the packed form and listed the cases received so far.
-	expect(pull.inputs.map((input) => input.packed)).toEqual(pages.map(() => true));
+	expect(pull.inputs.map((input) => input.packed)).toEqual(pages.map(() => 'json'));
 	expect(pull.inputs.map((input) => input.heldCaseIds.length)).toEqual([0, 1, 2]);
 	expect(await getMeta('cursor')).toBe('102');
 
@@ -111,7 +110,7 @@ test('a packed record that is not what it claims is stored as sent, then quarant
 	const pages = pagesOf(caseload);
 	const broken = packedPage(pages[1], '101', true);
 	// A record whose JSON is not a case: it is encrypted as received, and refused when opened.
-	if (!broken.wipe) broken.packed!.cases[0].json = btoa('{"id":"not a case"}');
+	if (!broken.wipe) broken.packed!.cases[0].json = '{"id":"not a case"}';
 	pull.pages = [() => packedPage(pages[0], '100', true), () => broken, () => packedPage(pages[2], '102', false)];
 	await pullChanges(crypto.randomUUID());
 	const { items, failures } = await listCaseload();
@@ -146,4 +145,23 @@ test('revocations and tombstones still go in order, after the page before them i
 	expect((await listCaseload()).items.map((item) => item.case.id).sort()).toEqual([second.id, caseload.cases[2].id].sort());
 	expect((await listNotes()).items.map((n) => n.id)).not.toContain(pages[1].notes[0].id);
 	expect(await getMeta('cursor')).toBe('103');
+});
+
+test('the journal secret of a first page is stored in the same transaction as its records; a malformed one stores nothing', async () => {
+	const caseload = makeCaseload();
+	const [first, ...rest] = pagesOf(caseload);
+	const secret = 'AB'.repeat(32);
+	pull.pages = [() => packedPage(first, '100', false, { journalSecret: secret })];
+	await pullChanges(crypto.randomUUID());
+	expect(await getMeta('journalSecret')).toBe(secret.toLowerCase());
+	expect(await getMeta('cursor')).toBe('100');
+
+	await deleteAllDatabases();
+	await openFreshStore();
+	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
+	pull.pages = [() => packedPage(rest[0], '101', false, { journalSecret: 'not hex' })];
+	await expect(pullChanges(crypto.randomUUID())).rejects.toMatchObject({ code: 'invalid-input' });
+	expect(await getMeta('journalSecret')).toBeUndefined();
+	expect(await getMeta('cursor')).toBeUndefined();
+	expect((await listCaseload()).items).toEqual([]);
 });
