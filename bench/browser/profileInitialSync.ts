@@ -8,7 +8,7 @@
 // DIR: a checkout of older code, e.g. `git worktree add /tmp/carnet-old HEAD~1` (its own
 // node_modules are not needed). The server is the built app (bench/.cache/app, or
 // BENCH_SERVER_ENTRY), on BENCH_PORT + 8.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright';
 import { chromiumArgs, chromiumPath } from '../../tests/support/chromium';
@@ -24,6 +24,47 @@ const runs = Number(positional[0] ?? 3);
 const rates = (positional[1] ?? '1,4').split(',').map(Number);
 const profile = args.includes('--profile');
 const abRoot = args.find((a) => a.startsWith('--ab='))?.slice('--ab='.length);
+/** CPU time (user + system) used so far by every process whose command name matches, in ms. */
+function processCpuMs(comm: RegExp): number {
+	let ticks = 0;
+	for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			if (!comm.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue;
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return ticks * 10;
+}
+
+/** CPU time (ms) of every thread of the matching processes, by process type and thread name. */
+function threadCpuMs(comm: RegExp): Map<string, number> {
+	const out = new Map<string, number>();
+	for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			if (!comm.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue;
+			const type = /--type=([a-z-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+			for (const tid of readdirSync(`/proc/${pid}/task`)) {
+				const t = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+				const name = t.slice(t.indexOf('(') + 1, t.lastIndexOf(')')).replace(/\d+$/, '');
+				const fields = t.slice(t.lastIndexOf(')') + 2).split(' ');
+				const key = `${type}/${name}`;
+				out.set(key, (out.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+			}
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return out;
+}
+const threadLog = process.argv.includes('--threads');
+const threadDelta = (a: Map<string, number>, b: Map<string, number>) =>
+	[...b].map(([k, v]) => [k, v - (a.get(k) ?? 0)] as const).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+
 /** CPU time used by the whole machine so far (all cores, user + system), in ms. */
 function machineCpuMs(): number {
 	const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
@@ -86,7 +127,7 @@ try {
 	if (abRoot) harnesses.push(await openHarness(context, 'benchold', abRoot));
 	console.log('verify (new code)', JSON.stringify(await harnesses[0].call('verifyInitialSync')));
 	for (const rate of rates) {
-		const results = new Map(harnesses.map((h) => [h.name, { sync: [] as number[], plain: [] as number[], fetch: [] as number[], cpu: [] as number[], store: [] as number[], machine: [] as number[] }]));
+		const results = new Map(harnesses.map((h) => [h.name, { sync: [] as number[], plain: [] as number[], fetch: [] as number[], cpu: [] as number[], store: [] as number[], machine: [] as number[], pg: [] as number[], browser: [] as number[] }]));
 		for (const h of harnesses) {
 			await h.cdp.send('Emulation.setCPUThrottlingRate', { rate });
 			await h.call('initialSync'); // warm-up
@@ -97,10 +138,18 @@ try {
 				const r = results.get(h.name)!;
 				const cpu0 = server.cpuMs();
 				const machine0 = machineCpuMs();
+				const pg0 = processCpuMs(/^postgres/);
+				const browser0 = processCpuMs(/^(chromium|chrome)/);
+				const threads0 = threadLog ? threadCpuMs(/^(chromium|chrome)/) : null;
 				r.sync.push((await h.call('initialSync')).ms);
+				if (threads0) console.log(`  sync threads: ${threadDelta(threads0, threadCpuMs(/^(chromium|chrome)/))}`);
 				r.cpu.push(server.cpuMs() - cpu0);
 				r.machine.push(machineCpuMs() - machine0);
+				r.pg.push(processCpuMs(/^postgres/) - pg0);
+				r.browser.push(processCpuMs(/^(chromium|chrome)/) - browser0);
+				const plain0 = threadLog ? threadCpuMs(/^(chromium|chrome)/) : null;
 				r.plain.push((await h.call('plainPut')).ms);
+				if (plain0) console.log(`  plain threads: ${threadDelta(plain0, threadCpuMs(/^(chromium|chrome)/))}`);
 			}
 		}
 		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await h.call('fetchRecords', h.name === 'bench')).ms);
@@ -108,7 +157,7 @@ try {
 		for (const [name, r] of results) {
 			const ratios = r.sync.map((s, i) => s / r.plain[i]);
 			console.log(
-				`x${rate} ${name.padEnd(8)} median sync ${median(r.sync).toFixed(0)} plain ${median(r.plain).toFixed(0)} ratio ${median(ratios).toFixed(2)} fetch-only ${median(r.fetch).toFixed(0)} server CPU ${median(r.cpu).toFixed(0)} machine CPU ${median(r.machine).toFixed(0)}${r.store.length ? ` store-only ${median(r.store).toFixed(0)} (${(median(r.store) / median(r.plain)).toFixed(2)}× plain)` : ''} | sync ${list(r.sync)} plain ${list(r.plain)} ratios ${ratios.map((x) => x.toFixed(2)).join('/')}`
+				`x${rate} ${name.padEnd(8)} median sync ${median(r.sync).toFixed(0)} plain ${median(r.plain).toFixed(0)} ratio ${median(ratios).toFixed(2)} fetch-only ${median(r.fetch).toFixed(0)} server CPU ${median(r.cpu).toFixed(0)} machine CPU ${median(r.machine).toFixed(0)} (PostgreSQL ${median(r.pg).toFixed(0)}, browser ${median(r.browser).toFixed(0)})${r.store.length ? ` store-only ${median(r.store).toFixed(0)} (${(median(r.store) / median(r.plain)).toFixed(2)}× plain)` : ''} | sync ${list(r.sync)} plain ${list(r.plain)} ratios ${ratios.map((x) => x.toFixed(2)).join('/')}`
 			);
 		}
 		if (harnesses.length === 2) {
