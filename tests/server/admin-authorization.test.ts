@@ -3,41 +3,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delegations, devices, organisations, teams, users } from '../../server/db/schema';
 import { databaseKinds, type TestDatabase } from '../support/testDatabase';
 import { TestClock } from '../support/testCaller';
-import { callerAs, errorOf, seededDatabase, START, userId, type Caller } from './syncTestKit';
+import { seededDatabase, START, userId, type Caller } from './syncTestKit';
+import { callersByRole, demoAccountsByRole, insertDisabledCopy, outcomeOf, type Outcome } from './authorizationKit';
 
 /**
  * Authorization of every admin.* procedure for every role: only an active administrator; a
  * missing id answers like any refusal ("not found or no access"), never with a different code.
  */
 
-type Outcome = 'allow' | 'forbidden' | 'unauthenticated' | 'not-found';
-
-async function outcomeOf(promise: Promise<unknown>): Promise<Outcome> {
-	try {
-		await promise;
-		return 'allow';
-	} catch (error) {
-		const e = await errorOf(Promise.reject(error));
-		if (e.message === 'forbidden') return 'forbidden';
-		if (e.message === 'unauthenticated') return 'unauthenticated';
-		if (e.message === 'not-found-or-no-access') return 'not-found';
-		throw error;
-	}
-}
-
 describe.each(databaseKinds)('admin procedures: authorization on %s', (kind) => {
 	let handle: TestDatabase;
 	const clock = new TestClock(new Date(START));
 	const roles = ['admin', 'worker', 'leadOfTeam', 'leadOfOtherTeam', 'dpo', 'anonymous', 'disabledAdmin'] as const;
-	const callers = {} as Record<(typeof roles)[number], Caller>;
+	let callers: Record<(typeof roles)[number], Caller>;
 	let ids: { julien: string; julienVersion: number; organisationId: string; teamId: string; deviceId: string; delegationId: string };
 
 	beforeAll(async () => {
 		handle = await seededDatabase(kind, clock);
 		const db = handle.db;
-		const [eva] = await db.select().from(users).where(eq(users.username, 'admin.eva'));
-		const { id: _id, version: _v, ...copy } = eva;
-		await db.insert(users).values({ ...copy, username: 'admin.inactif', displayName: 'Admin Inactif', disabledAt: clock.now() });
+		await insertDisabledCopy(db, 'admin.eva', { username: 'admin.inactif', displayName: 'Admin Inactif' }, clock);
 		const [julien] = await db.select({ id: users.id, version: users.version }).from(users).where(eq(users.username, 'aed.julien'));
 		const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.kind, 'association'));
 		const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.name, 'AED Sud'));
@@ -45,16 +29,7 @@ describe.each(databaseKinds)('admin procedures: authorization on %s', (kind) => 
 		await db.insert(devices).values({ id: deviceId, userId: julien.id, journalSecret: '00'.repeat(32), createdAt: clock.now() });
 		const [delegation] = await db.select({ id: delegations.id }).from(delegations).limit(1);
 		ids = { julien: julien.id, julienVersion: julien.version, organisationId: org.id, teamId: team.id, deviceId, delegationId: delegation.id };
-		const usernames: Record<(typeof roles)[number], string | null> = {
-			admin: 'admin.eva',
-			worker: 'tisf.amelie',
-			leadOfTeam: 'chef.david',
-			leadOfOtherTeam: 'chef.helene',
-			dpo: 'dpo.farid',
-			anonymous: null,
-			disabledAdmin: 'admin.inactif'
-		};
-		for (const role of roles) callers[role] = await callerAs(db, usernames[role], clock);
+		callers = await callersByRole(db, { ...demoAccountsByRole, disabledAdmin: 'admin.inactif' }, clock);
 	});
 	afterAll(async () => handle?.destroy());
 

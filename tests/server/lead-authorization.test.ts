@@ -1,31 +1,17 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client';
-import { assignments, cases, delegations, emergencyGrants, notes, teams, users } from '../../server/db/schema';
+import { assignments, cases, delegations, emergencyGrants, notes, teams } from '../../server/db/schema';
 import { databaseKinds, type TestDatabase } from '../support/testDatabase';
 import { TestClock } from '../support/testCaller';
-import { callerAs, DAY, errorOf, seededDatabase, START, userId, type Caller } from './syncTestKit';
+import { DAY, seededDatabase, START, userId, type Caller } from './syncTestKit';
+import { callersByRole, demoAccountsByRole, insertDisabledCopy, outcomeOf, type Outcome } from './authorizationKit';
 
 /**
  * Authorization of every lead.* and emergency.* procedure for every role: the lead of the team,
  * the lead of another team, a worker, the administrator, the DPO, anonymous, a disabled lead.
  * A refused id answers exactly like an id that does not exist.
  */
-
-type Outcome = 'allow' | 'forbidden' | 'unauthenticated' | 'not-found';
-
-async function outcomeOf(promise: Promise<unknown>): Promise<Outcome> {
-	try {
-		await promise;
-		return 'allow';
-	} catch (error) {
-		const e = await errorOf(Promise.reject(error));
-		if (e.message === 'forbidden') return 'forbidden';
-		if (e.message === 'unauthenticated') return 'unauthenticated';
-		if (e.message === 'not-found-or-no-access') return 'not-found';
-		throw error;
-	}
-}
 
 async function noteOfTeam(db: Database, teamName: string) {
 	const [row] = await db
@@ -42,15 +28,13 @@ describe.each(databaseKinds)('lead procedures: authorization on %s', (kind) => {
 	let handle: TestDatabase;
 	const clock = new TestClock(new Date(START));
 	let ids: { note: { id: string; version: number; caseId: string }; assignmentId: string; delegationId: string; grantId: string; amelie: string; bruno: string };
-	const callers = {} as Record<string, Caller>;
 	const roles = ['leadOfTeam', 'leadOfOtherTeam', 'worker', 'admin', 'dpo', 'anonymous', 'disabledLead'] as const;
+	let callers: Record<(typeof roles)[number], Caller>;
 
 	beforeAll(async () => {
 		handle = await seededDatabase(kind, clock);
 		const db = handle.db;
-		const [david] = await db.select().from(users).where(eq(users.username, 'chef.david'));
-		const { id: _id, version: _v, ...copy } = david;
-		await db.insert(users).values({ ...copy, username: 'chef.inactif', displayName: 'Chef Inactif', disabledAt: clock.now() });
+		const david = await insertDisabledCopy(db, 'chef.david', { username: 'chef.inactif', displayName: 'Chef Inactif' }, clock);
 		const note = await noteOfTeam(db, 'AED Nord');
 		const [assignment] = await db.select({ id: assignments.id }).from(assignments).where(eq(assignments.caseId, note.caseId)).limit(1);
 		const amelie = await userId(db, 'tisf.amelie');
@@ -64,16 +48,7 @@ describe.each(databaseKinds)('lead procedures: authorization on %s', (kind) => {
 			.values({ userId: amelie, caseId: note.caseId, reason: 'Test', grantedAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 3_600_000), createdBy: amelie })
 			.returning({ id: emergencyGrants.id });
 		ids = { note, assignmentId: assignment.id, delegationId: delegation.id, grantId: grant.id, amelie, bruno };
-		const usernames: Record<(typeof roles)[number], string | null> = {
-			leadOfTeam: 'chef.david',
-			leadOfOtherTeam: 'chef.helene',
-			worker: 'tisf.amelie',
-			admin: 'admin.eva',
-			dpo: 'dpo.farid',
-			anonymous: null,
-			disabledLead: 'chef.inactif'
-		};
-		for (const role of roles) callers[role] = await callerAs(db, usernames[role], clock);
+		callers = await callersByRole(db, { ...demoAccountsByRole, disabledLead: 'chef.inactif' }, clock);
 	});
 	afterAll(async () => handle?.destroy());
 
