@@ -88,7 +88,7 @@ const bench = {
 		let records = 0;
 		let cursor: string | null = null;
 		for (;;) {
-			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds: held, ...(packed ? { packed: 'json' as const } : {}) });
+			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds: held, ...(packed ? { packed: true } : {}) });
 			if (page.wipe) throw new Error('wiped');
 			const got = page.packed ?? page;
 			if (packed) ((globalThis as { benchPackedPages?: unknown[] }).benchPackedPages ??= []).push(page);

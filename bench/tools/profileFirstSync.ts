@@ -1,7 +1,7 @@
 // Developer tool, not part of `npm run bench`: first syncs of the bench's sync user (every page,
 // packed, as the device asks them), one after the other, against the built app started with
 // --cpu-prof; prints per-page server time and the heaviest functions (self time).
-//   npx tsx bench/tools/profileFirstSync.ts [syncs] [json|base64]
+//   npx tsx bench/tools/profileFirstSync.ts [syncs]
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import postgres from 'postgres';
@@ -12,7 +12,7 @@ import { createSessions } from '../lib/sessions';
 import { callMutation, createAgent } from '../lib/trpcHttp';
 
 const syncs = Number(process.argv[2] ?? 20);
-const packed = process.argv[3] === 'base64' ? true : 'json';
+const packed = true;
 const dir = '/tmp/carnet-prof-first';
 rmSync(dir, { recursive: true, force: true });
 const server = await startApp(benchDatabaseUrl, benchPortBase + 9, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);

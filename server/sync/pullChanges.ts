@@ -15,11 +15,6 @@ import { toCaseRecord, toNoteRecord, toPersonRecord, toTombstone, toVisitRecord 
 
 /** Rows per page of a pull (a new case larger than this still comes whole, alone on its page). */
 export const PULL_PAGE_ROWS = 1_000;
-/**
- * Rows on the first page of a device that holds nothing: small, so that the device starts
- * encrypting and writing while the next, full pages are being read (BENCHMARKS.md).
- */
-export const FIRST_PULL_PAGE_ROWS = 50;
 
 /**
  * sync.pull. The allowed set is recomputed from the database on every call. A page holds, in
@@ -64,8 +59,7 @@ export async function pullChanges(
 		return { wipe: true };
 	}
 
-	const rows = input.cursor === null && input.heldCaseIds.length === 0 ? Math.min(pageRows, FIRST_PULL_PAGE_ROWS) : pageRows;
-	const page = await db.transaction((tx) => readPage(tx, subject, input, rows, now), {
+	const page = await db.transaction((tx) => readPage(tx, subject, input, pageRows, now), {
 		isolationLevel: 'repeatable read',
 		accessMode: 'read only'
 	});

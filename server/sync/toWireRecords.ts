@@ -54,22 +54,18 @@ export function toTombstone(row: TombstoneRow): Tombstone {
 }
 
 /**
- * The packed form of a pull answer: each record becomes its clear fields and its JSON, as text
- * (`'json'`) or as base64 of the UTF-8 bytes (`'base64'`, what `packed: true` asks for: the
- * previous app version), which the device encrypts as they are. Call it on an answer that went
- * through pullOutputSchema (so that every record holds the wire fields and nothing else).
+ * The packed form of a pull answer (`packed: true`): each record becomes its clear fields and
+ * the base64 of its UTF-8 JSON, which the device encrypts as it is. Call it on an answer that
+ * went through pullOutputSchema (so that every record holds the wire fields and nothing else).
  */
-export function packPullOutput(output: PullOutput, encoding: 'json' | 'base64' = 'json'): PullOutput {
+export function packPullOutput(output: PullOutput): PullOutput {
 	if (output.wipe) return output;
-	const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => {
-		const json = JSON.stringify(record);
-		return {
-			id: record.id,
-			caseId: record.caseId ?? record.id,
-			version: record.version,
-			json: encoding === 'json' ? json : Buffer.from(json, 'utf8').toString('base64')
-		};
-	};
+	const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => ({
+		id: record.id,
+		caseId: record.caseId ?? record.id,
+		version: record.version,
+		json: Buffer.from(JSON.stringify(record), 'utf8').toString('base64')
+	});
 	return {
 		...output,
 		cases: [],

@@ -7,9 +7,8 @@ import { TestClock } from '../support/testCaller';
 import { callerAs, seededDatabase, START, type Caller, type PullPage } from './syncTestKit';
 
 /**
- * sync.pull with `packed: 'json'` (what the device's sync engine asks for): the records come as
- * their clear fields plus their JSON text, which the device encrypts as it is (its UTF-8 bytes);
- * `packed: true` (the previous app version) gets the same JSON as base64.
+ * sync.pull with `packed: true` (what the device's sync engine asks for): the records come as
+ * their clear fields plus the base64 of their UTF-8 JSON, which the device encrypts as it is.
  * The server's zod check of its output still runs on the records as objects, before packing;
  * these tests prove the packed JSON carries exactly the wire fields, and the same records as
  * the object form.
@@ -17,17 +16,15 @@ import { callerAs, seededDatabase, START, type Caller, type PullPage } from './s
 const schemas = { cases: caseRecordSchema, persons: personRecordSchema, notes: noteRecordSchema, visits: visitRecordSchema };
 const tables = ['cases', 'persons', 'notes', 'visits'] as const;
 
-type Unpacked = Record<string, unknown> & { id: string };
-const unpack = (record: PackedRecord) => JSON.parse(record.json) as Unpacked;
-const unpackBase64 = (record: PackedRecord) => JSON.parse(Buffer.from(record.json, 'base64').toString('utf8')) as Unpacked;
+const unpack = (record: PackedRecord) => JSON.parse(Buffer.from(record.json, 'base64').toString('utf8')) as Record<string, unknown> & { id: string };
 
-async function pullEverything(caller: Caller, packed: false | true | 'json') {
+async function pullEverything(caller: Caller, packed: boolean) {
 	const deviceId = crypto.randomUUID();
 	const pages: PullPage[] = [];
 	let cursor: string | null = null;
 	const held = new Set<string>();
 	for (let i = 0; i < 100; i++) {
-		const page = await caller.sync.pull({ deviceId, cursor, heldCaseIds: [...held], ...(packed ? { packed } : {}) });
+		const page = await caller.sync.pull({ deviceId, cursor, heldCaseIds: [...held], ...(packed ? { packed: true } : {}) });
 		if (page.wipe) throw new Error('unexpected wipe');
 		pages.push(page);
 		for (const c of page.packed?.cases ?? page.cases) held.add(c.id);
@@ -50,20 +47,14 @@ describe.each(databaseKinds)('sync.pull packed on %s', (kind) => {
 		for (const username of ['tisf.amelie', 'educ.chloe', 'tisf.ines']) {
 			const caller = await callerAs(handle.db, username, clock);
 			const objects = await pullEverything(caller, false);
-			const packed = await pullEverything(caller, 'json');
+			const packed = await pullEverything(caller, true);
 			expect(packed.map((p) => p.cursor)).toEqual(objects.map((p) => p.cursor));
-			// The previous app version's form: the same JSON, as base64 of its UTF-8 bytes.
-			const base64 = await pullEverything(caller, true);
-			expect(base64.map((p) => p.cursor)).toEqual(objects.map((p) => p.cursor));
 			let records = 0;
 			for (const table of tables) {
 				const sent: unknown[] = objects.flatMap((p): unknown[] => p[table]);
 				const got = packed.flatMap((p) => p.packed![table]);
 				expect(packed.every((p) => p[table].length === 0)).toBe(true);
 				expect(got.map(unpack)).toEqual(sent);
-				const gotBase64 = base64.flatMap((p) => p.packed![table]);
-				expect(gotBase64.map(unpackBase64)).toEqual(sent);
-				expect(gotBase64.map((r) => Buffer.from(r.json, 'base64').toString('utf8'))).toEqual(got.map((r) => r.json));
 				const wireFields = Object.keys(schemas[table].shape).sort();
 				for (const record of got) {
 					const value = unpack(record);
@@ -82,7 +73,7 @@ describe.each(databaseKinds)('sync.pull packed on %s', (kind) => {
 		let restricted = 0;
 		for (const username of ['tisf.amelie', 'aed.bruno', 'educ.chloe', 'aed.gael', 'tisf.ines']) {
 			const caller = await callerAs(handle.db, username, clock);
-			const notes = (await pullEverything(caller, 'json')).flatMap((p) => p.packed!.notes.map(unpack));
+			const notes = (await pullEverything(caller, true)).flatMap((p) => p.packed!.notes.map(unpack));
 			for (const note of notes.filter((n) => n.restricted)) {
 				expect(note.body).toBeNull();
 				restricted++;
@@ -121,13 +112,10 @@ describe.each(databaseKinds)('sync.pull packed on %s', (kind) => {
 			serverTime: START.toISOString()
 		};
 		// What the router does for a packed pull: the output schema first, then packing.
-		for (const encoding of ['json', 'base64'] as const) {
-			const packed = packPullOutput(pullOutputSchema.parse(page), encoding);
-			if (packed.wipe) throw new Error('wipe');
-			const record = packed.packed!.visits[0];
-			const json = encoding === 'json' ? record.json : Buffer.from(record.json, 'base64').toString('utf8');
-			expect(json).not.toContain('secretColumn');
-			expect(Object.keys(JSON.parse(json)).sort()).toEqual(Object.keys(visitRecordSchema.shape).sort());
-		}
+		const packed = packPullOutput(pullOutputSchema.parse(page));
+		if (packed.wipe) throw new Error('wipe');
+		const json = Buffer.from(packed.packed!.visits[0].json, 'base64').toString('utf8');
+		expect(json).not.toContain('secretColumn');
+		expect(Object.keys(JSON.parse(json)).sort()).toEqual(Object.keys(visitRecordSchema.shape).sort());
 	});
 });

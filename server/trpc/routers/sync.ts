@@ -24,8 +24,7 @@ export const syncRouter = router({
 			const output = await pullChanges(ctx.db, ctx.user, input, ctx.now());
 			// Packed: the records are checked as objects (wire fields only) before they become JSON
 			// text; the output check above then sees only the packed form.
-			if (!input.packed) return output;
-			return packPullOutput(pullOutputSchema.parse(output), input.packed === 'json' ? 'json' : 'base64');
+			return input.packed ? packPullOutput(pullOutputSchema.parse(output)) : output;
 		}),
 
 	push: needProcedure('sync')

@@ -1,5 +1,6 @@
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
 import type { PackedRecord, PackedRecords } from '$lib/shared/sync';
+import { base64ToBytes } from '$lib/crypto';
 import type { CaseChildRow, CaseRow, MetaRow } from './CarnetDb';
 import { metaRow, type MetaKey, type MetaValues } from './meta';
 import { sealJsonValues, sealValues, type SealedTable } from './sealedTable';
@@ -21,11 +22,9 @@ type PullPage = {
 	persons: PersonRecord[];
 	notes: NoteRecord[];
 	visits: VisitRecord[];
-	/** sync.pull's packed form (`packed: 'json'`: each record's JSON text): then the four arrays above are ignored. */
+	/** sync.pull's packed form: then the four arrays above are ignored. */
 	packed?: PackedRecords;
 };
-
-const utf8 = new TextEncoder();
 
 /** A pull page encrypted, ready for `writeSealedPage`. Holds no plaintext. */
 export type SealedPage = {
@@ -54,7 +53,7 @@ export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {
 		const { cases, persons, notes, visits } = page.packed;
 		const caseIndex = (r: PackedRecord) => ({ id: r.id, version: r.version });
 		const childIndex = (r: PackedRecord) => ({ id: r.id, caseId: r.caseId, version: r.version });
-		const json = (r: PackedRecord) => utf8.encode(r.json);
+		const json = (r: PackedRecord) => base64ToBytes(r.json);
 		const [caseRows, personRows, noteRows, visitRows] = await Promise.all([
 			sealJsonValues(casesTable, cases.map((r) => ({ index: caseIndex(r), json: json(r) }))),
 			sealJsonValues(personsTable, persons.map((r) => ({ index: childIndex(r), json: json(r) }))),

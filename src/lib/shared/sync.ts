@@ -19,12 +19,10 @@ export const pullInputSchema = z.object({
 	cursor: z.string().regex(/^\d{1,18}$/).nullable(),
 	heldCaseIds: z.array(z.uuid()).max(2_000),
 	/**
-	 * The records come packed (`packed` in the answer, the four record arrays empty), as a device
-	 * stores them: `'json'`, each record's JSON as text (what the app asks for); `true`, as base64
-	 * (the form of the previous app version, still answered for a device not yet updated).
-	 * Absent or false: as objects.
+	 * `true`: the records come packed (`packed` in the answer, the four record arrays empty), as
+	 * a device stores them. Absent or false: as objects.
 	 */
-	packed: z.union([z.boolean(), z.literal('json')]).optional()
+	packed: z.boolean().optional()
 });
 export type PullInput = z.infer<typeof pullInputSchema>;
 
@@ -36,16 +34,15 @@ export type DevicePolicy = z.infer<typeof devicePolicySchema>;
 
 /**
  * A record of sync.pull as the device stores it: the clear fields its row keeps beside the
- * ciphertext, and `json`, the JSON of the whole record (the same record as in the object form,
- * so of the same schema), as text (`packed: 'json'`) or base64 of its UTF-8 (`packed: true`):
- * the device encrypts its UTF-8 bytes as they are, without parsing and re-serialising each
- * record. For a case, `caseId` is its own id.
+ * ciphertext, and `json`, the UTF-8 JSON of the whole record (the same record as in the object
+ * form, so of the same schema), in base64: the device encrypts those bytes as they are, without
+ * parsing and re-serialising each record. For a case, `caseId` is its own id.
  */
 export const packedRecordSchema = z.object({
 	id: z.uuid(),
 	caseId: z.uuid(),
 	version: z.number(),
-	/** JSON text or base64 (not checked by this schema: the records were checked as objects before packing). */
+	/** Base64 (not checked by this schema: the records were checked as objects before packing). */
 	json: z.string()
 });
 export type PackedRecord = z.infer<typeof packedRecordSchema>;

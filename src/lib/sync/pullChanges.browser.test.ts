@@ -25,16 +25,17 @@ vi.mock('$lib/api/client', () => ({
 
 const { pullChanges } = await import('./pullChanges');
 
+const utf8 = new TextEncoder();
 const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => ({
 	id: record.id,
 	caseId: record.caseId ?? record.id,
 	version: record.version,
-	json: JSON.stringify(record)
+	json: btoa(String.fromCharCode(...utf8.encode(JSON.stringify(record))))
 });
 
 type Records = { cases: CaseRecord[]; persons: PersonRecord[]; notes: NoteRecord[]; visits: VisitRecord[] };
 
-/** A page in the packed form the server sends when asked (`packed: 'json'`). */
+/** A page in the packed form the server sends when asked (`packed: true`). */
 function packedPage(records: Records, cursor: string, hasMore: boolean, extra: Partial<Extract<PullOutput, { wipe: false }>> = {}): PullOutput {
 	return {
 		wipe: false,
@@ -85,7 +86,7 @@ test('packed pages are stored encrypted and open to the very records sent; the c
 	expect(result.records).toBe(caseload.cases.length + caseload.persons.length + caseload.notes.length + caseload.visits.length);
 	expect(progress.at(-1)).toBe(result.records);
 	// Every request asked for the packed form and listed the cases received so far.
-	expect(pull.inputs.map((input) => input.packed)).toEqual(pages.map(() => 'json'));
+	expect(pull.inputs.map((input) => input.packed)).toEqual(pages.map(() => true));
 	expect(pull.inputs.map((input) => input.heldCaseIds.length)).toEqual([0, 1, 2]);
 	expect(await getMeta('cursor')).toBe('102');
 
@@ -110,7 +111,7 @@ test('a packed record that is not what it claims is stored as sent, then quarant
 	const pages = pagesOf(caseload);
 	const broken = packedPage(pages[1], '101', true);
 	// A record whose JSON is not a case: it is encrypted as received, and refused when opened.
-	if (!broken.wipe) broken.packed!.cases[0].json = '{"id":"not a case"}';
+	if (!broken.wipe) broken.packed!.cases[0].json = btoa('{"id":"not a case"}');
 	pull.pages = [() => packedPage(pages[0], '100', true), () => broken, () => packedPage(pages[2], '102', false)];
 	await pullChanges(crypto.randomUUID());
 	const { items, failures } = await listCaseload();

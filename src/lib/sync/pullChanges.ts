@@ -25,7 +25,7 @@ type Page = Extract<PullOutput, { wipe: false }>;
 /**
  * Pulls every page of changes and applies each one: revoked cases and all their rows go in one
  * transaction, then the page's records with the cursor, then tombstones. `wipe: true` wipes the
- * store and stops. Records come packed (each record's JSON text, encrypted as its UTF-8 bytes).
+ * store and stops. Records come packed (UTF-8 JSON, encrypted as received).
  *
  * Pipelined when the held set the next page needs is known without the store (no revocation,
  * no tombstone in the page): the next page is requested as soon as this one arrives, and this
@@ -43,7 +43,7 @@ export async function pullChanges(deviceId: string, onProgress?: (progress: Pull
 	onProgress?.({ ...progress });
 	const label = deviceLabel();
 	const request = (cursor: string | null, heldCaseIds: string[]) =>
-		api.sync.pull.mutate({ deviceId, deviceLabel: label, cursor, heldCaseIds, packed: 'json' });
+		api.sync.pull.mutate({ deviceId, deviceLabel: label, cursor, heldCaseIds, packed: true });
 	/** The previous page's transaction, while it is being written. */
 	let writing: Promise<void> = Promise.resolve();
 	const stored = (count: number) => {
