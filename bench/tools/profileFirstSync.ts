@@ -12,7 +12,6 @@ import { createSessions } from '../lib/sessions';
 import { callMutation, createAgent } from '../lib/trpcHttp';
 
 const syncs = Number(process.argv[2] ?? 20);
-const packed = true;
 const dir = '/tmp/carnet-prof-first';
 rmSync(dir, { recursive: true, force: true });
 const server = await startApp(benchDatabaseUrl, benchPortBase + 9, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
@@ -31,7 +30,7 @@ try {
 		const held: string[] = [];
 		const times: number[] = [];
 		for (;;) {
-			const r = await callMutation(agent, server.url, 'sync.pull', { deviceId, cursor, heldCaseIds: held, packed }, token);
+			const r = await callMutation(agent, server.url, 'sync.pull', { deviceId, cursor, heldCaseIds: held, packed: true }, token);
 			const page = r.data as { cursor: string; hasMore: boolean; packed: { cases: { id: string }[] } };
 			times.push(r.ms);
 			bytes += r.bytes;
@@ -41,7 +40,7 @@ try {
 		}
 		pageMs.push(times);
 	}
-	console.log(`${syncs} first syncs (packed: ${packed}): ${((performance.now() - wall0) / syncs).toFixed(1)} ms each, server CPU ${((server.cpuMs() - cpu0) / syncs).toFixed(1)} ms each, ${(bytes / syncs / 1024).toFixed(0)} KiB each`);
+	console.log(`${syncs} first syncs: ${((performance.now() - wall0) / syncs).toFixed(1)} ms each, server CPU ${((server.cpuMs() - cpu0) / syncs).toFixed(1)} ms each, ${(bytes / syncs / 1024).toFixed(0)} KiB each`);
 } finally {
 	await server.stop();
 }
