@@ -34,6 +34,13 @@ export interface AppServer {
 
 /** Starts the built app on PostgreSQL, as tests/support/serverProcess.ts does for the e2e tests. */
 export async function startApp(databaseUrl: string, port: number, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppServer> {
+	// A server left over on the port (a run killed before its clean-up) would answer the health
+	// check in place of this one, and everything would be measured on old code.
+	const taken = await fetch(`http://localhost:${port}/healthz`).then(
+		() => true,
+		() => false
+	);
+	if (taken) throw new Error(`port ${port} is already in use (a server left over by an interrupted run?)`);
 	let output = '';
 	const child: ChildProcess = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER_ENTRY ?? `${appDir}/index.js`], {
 		env: {
