@@ -1,0 +1,51 @@
+import { TRPCClientError } from '@trpc/client';
+import { afterEach, expect, test, vi } from 'vitest';
+import { page } from 'vitest/browser';
+import { flushSync, mount, unmount } from 'svelte';
+
+/**
+ * The team review screen against a scripted API: when the team cannot be read at start, its
+ * message stays on screen after the review queue has loaded (that load starts by clearing the
+ * alert).
+ */
+const server = vi.hoisted(() => ({ queueLoads: 0 }));
+
+vi.mock(import('$lib/api/client'), async (importOriginal) => ({
+	...(await importOriginal()),
+	api: {
+		lead: {
+			team: {
+				query: async () => {
+					throw new TRPCClientError('internal', {
+						result: { error: { message: 'internal', code: -32603, data: { appCode: 'internal', httpStatus: 500 } } }
+					} as never);
+				}
+			},
+			reviewQueue: {
+				query: async () => {
+					server.queueLoads++;
+					return { notes: [], nextBefore: null };
+				}
+			}
+		}
+	} as never
+}));
+
+const { default: ReviewQueuePage } = await import('./+page.svelte');
+let component: ReturnType<typeof mount> | null = null;
+
+afterEach(() => {
+	if (component) unmount(component);
+	component = null;
+	document.body.innerHTML = '';
+});
+
+test('a failed first request keeps its message after the queue has loaded', async () => {
+	const target = document.createElement('div');
+	document.body.append(target);
+	component = mount(ReviewQueuePage, { target });
+	flushSync();
+	await expect.poll(() => server.queueLoads, { timeout: 3_000 }).toBe(1);
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	await expect.element(page.getByRole('alert'), { timeout: 3_000 }).toHaveTextContent('Le serveur a rencontré un problème');
+});
