@@ -1,0 +1,75 @@
+// Developer tool, not part of `npm run bench`: the offline_start scenario once, with a CPU
+// profile of the page from navigation to the enabled unlock button (CDP, sampling every 100 µs),
+// printing where the main thread's time goes (self time by function, and by script).
+//   npx tsx bench/tools/profileOfflineStart.ts [rate, default 4]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { chromium } from 'playwright';
+import { hashPassword } from '../../server/auth/password';
+import { chromiumArgs, chromiumPath } from '../../tests/support/chromium';
+import { benchDatabaseUrl, benchPortBase } from '../config';
+import { ids, SYNC_USERNAME } from '../dataset/generateDataset';
+import { startApp } from '../lib/appServer';
+
+const rate = Number(process.argv[2] ?? 4);
+const PASSWORD = 'Bench-Carnet-2026!';
+const sql = postgres(benchDatabaseUrl, { max: 1, onnotice: () => {} });
+await sql`update users set password_hash = ${await hashPassword(PASSWORD)}, must_change_password = false, failed_logins = 0, locked_until = null where id = ${ids.syncUser}`;
+await sql`delete from login_throttles`;
+await sql.end({ timeout: 1 });
+const server = await startApp(benchDatabaseUrl, benchPortBase + 10);
+const profile = mkdtempSync(join(tmpdir(), 'carnet-offline-profile-'));
+const launch = () => chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, headless: true, baseURL: server.url, locale: 'fr-FR' });
+try {
+	let context = await launch();
+	let page = context.pages()[0] ?? (await context.newPage());
+	await page.goto('/connexion');
+	await page.getByLabel('Identifiant').fill(SYNC_USERNAME);
+	await page.getByLabel('Mot de passe').fill(PASSWORD);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem').nth(59).waitFor({ timeout: 120_000 });
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+	await context.close();
+	for (let run = 0; run < 2; run++) {
+		context = await launch();
+		await context.setOffline(true);
+		page = context.pages()[0] ?? (await context.newPage());
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+		await cdp.send('Profiler.enable');
+		await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+		await cdp.send('Profiler.start');
+		const started = Date.now();
+		await page.goto('/app');
+		await page.getByRole('button', { name: 'Déverrouiller' }).waitFor({ timeout: 60_000 });
+		const ms = Date.now() - started;
+		const { profile: p } = (await cdp.send('Profiler.stop')) as {
+			profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+		};
+		if (run === 1) {
+			const byId = new Map(p.nodes.map((n) => [n.id, n]));
+			const self = new Map<string, number>();
+			const byScript = new Map<string, number>();
+			let busy = 0;
+			p.samples.forEach((id, i) => {
+				const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+				const f = byId.get(id)!.callFrame;
+				if (f.functionName === '(idle)') return;
+				busy += dt;
+				const script = f.url.replace(/.*\//, '') || f.functionName;
+				self.set(`${f.functionName || '(anon)'} ${script}:${f.lineNumber}`, (self.get(`${f.functionName || '(anon)'} ${script}:${f.lineNumber}`) ?? 0) + dt);
+				byScript.set(script, (byScript.get(script) ?? 0) + dt);
+			});
+			console.log(`x${rate} offline start (profiled): ${ms} ms to the unlock button, main thread busy ${busy.toFixed(0)} ms`);
+			for (const [k, v] of [...byScript].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${v.toFixed(0).padStart(5)} ms  ${k}`);
+			console.log('  -- self time');
+			for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${v.toFixed(0).padStart(5)} ms  ${k}`);
+		}
+		await context.close();
+	}
+} finally {
+	rmSync(profile, { recursive: true, force: true });
+	await server.stop();
+}
