@@ -53,8 +53,7 @@ export async function benchBrowser(o: BrowserOptions): Promise<void> {
 	const rates = o.rates ?? (process.env.BENCH_RATES ? process.env.BENCH_RATES.split(",").map(Number) : [1, 4]);
 	const sql = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
 	// The sync user gets a real password for the app's login; the harness uses a session made in SQL.
-	await sql`update users set password_hash = ${await hashPassword(PASSWORD)}, must_change_password = false, failed_logins = 0, locked_until = null where id = ${ids.syncUser}`;
-	await sql`delete from login_throttles`;
+	await setSyncUserPassword(sql);
 	const token = (await createSessions(sql, [ids.syncUser])).get(ids.syncUser)!;
 	await sql.end({ timeout: 1 });
 
@@ -156,22 +155,42 @@ const UNLOCK_READY_PROBE = `(() => {
 	const timer = setInterval(() => { check(); if (globalThis.__unlockReadyAt !== undefined) clearInterval(timer); }, 5);
 })();`;
 
+/** Gives the sync user the bench's password for the app's login (and lifts any login throttling). */
+export async function setSyncUserPassword(sql: postgres.Sql): Promise<void> {
+	await sql`update users set password_hash = ${await hashPassword(PASSWORD)}, must_change_password = false, failed_logins = 0, locked_until = null where id = ${ids.syncUser}`;
+	await sql`delete from login_throttles`;
+}
+
+/** A Chromium on a persistent profile in `profile`, opening pages of the app at `baseUrl`. */
+export function launchAppProfile(profile: string, baseUrl: string): Promise<BrowserContext> {
+	return chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, headless: true, baseURL: baseUrl, locale: 'fr-FR' });
+}
+
+/**
+ * Signs the sync user in on the real app (keyring with the shipped parameters, first sync of the
+ * 60 cases, everything sent, service worker in control).
+ */
+export async function signInSyncUser(page: Page): Promise<void> {
+	await page.goto('/connexion');
+	await page.getByLabel('Identifiant').fill(SYNC_USERNAME);
+	await page.getByLabel('Mot de passe').fill(PASSWORD);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await caseItems(page).nth(59).waitFor({ timeout: 120_000 });
+	await page.getByText('Tout est envoyé').waitFor({ timeout: 120_000 });
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+}
+
+const caseItems = (page: Page) => page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem');
+
 /** The real built app in a persistent profile: sign in once (keyring, first sync, service worker), then reopen it. */
 async function appScenarios(o: BrowserOptions, rates: number[]) {
 	const profile = mkdtempSync(join(tmpdir(), 'carnet-bench-profile-'));
-	const launch = () =>
-		chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, headless: true, baseURL: o.server.url, locale: 'fr-FR' });
+	const launch = () => launchAppProfile(profile, o.server.url);
 	try {
 		let context = await launch();
 		let page = context.pages()[0] ?? (await context.newPage());
-		await page.goto('/connexion');
-		await page.getByLabel('Identifiant').fill(SYNC_USERNAME);
-		await page.getByLabel('Mot de passe').fill(PASSWORD);
-		await page.getByRole('button', { name: 'Se connecter' }).click();
-		const cases = page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem');
-		await cases.nth(59).waitFor({ timeout: 120_000 });
-		await page.getByText('Tout est envoyé').waitFor({ timeout: 120_000 });
-		await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+		await signInSyncUser(page);
+		const cases = caseItems(page);
 
 		// shell_js_gz and heap_after_unlock: reload (locked), unlock, caseload with its search index.
 		const heaps: number[] = [];
