@@ -1,7 +1,7 @@
-import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import type { ApiErrorInfo } from '$lib/api/client';
 import { RemoteData } from './remoteData.svelte';
+import { serverError } from './testing';
 
 const NETWORK = 'Pas de connexion au serveur. Vos données restent sur cet appareil ; réessayez quand le réseau revient.';
 const CONFLICT = 'Ce compte a été modifié entre-temps par quelqu’un d’autre : rechargez la fiche pour voir ses changements, puis refaites les vôtres.';
@@ -15,11 +15,6 @@ function pending<T>() {
 		reject = rej;
 	});
 	return { promise, resolve, reject };
-}
-
-/** An error as the tRPC client throws it when the server answered with an application code. */
-function serverError(appCode: string): TRPCClientError<never> {
-	return new TRPCClientError(appCode, { result: { error: { message: appCode, code: -32600, data: { appCode, httpStatus: 409 } } } as never });
 }
 
 describe('RemoteData', () => {

@@ -1,7 +1,6 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterEach, expect, test, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { flushSync, mount, unmount } from 'svelte';
+import { mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
 
 /**
  * The access review screen against a scripted API: an account changed by someone else meanwhile
@@ -42,9 +41,7 @@ vi.mock(import('$lib/api/client'), async (importOriginal) => ({
 			markReviewed: {
 				mutate: async () => {
 					server.version++;
-					throw new TRPCClientError('account-conflict', {
-						result: { error: { message: 'account-conflict', code: -32600, data: { appCode: 'account-conflict', httpStatus: 409 } } }
-					} as never);
+					throw serverError('account-conflict');
 				}
 			},
 			revokeDelegation: { mutate: async () => ({}) }
@@ -53,19 +50,11 @@ vi.mock(import('$lib/api/client'), async (importOriginal) => ({
 }));
 
 const { default: ReviewPage } = await import('./+page.svelte');
-let component: ReturnType<typeof mount> | null = null;
 
-afterEach(() => {
-	if (component) unmount(component);
-	component = null;
-	document.body.innerHTML = '';
-});
+afterEach(unmountScreen);
 
 test('an account changed meanwhile: the review is reloaded and the conflict message stays shown', async () => {
-	const target = document.createElement('div');
-	document.body.append(target);
-	component = mount(ReviewPage, { target });
-	flushSync();
+	mountScreen(ReviewPage);
 	const button = page.getByRole('button', { name: 'Marquer comme revu : Bruno Lemaire' });
 	await expect.element(button).toBeVisible();
 	expect(server.reviews).toBe(1);

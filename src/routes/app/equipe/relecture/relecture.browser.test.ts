@@ -1,7 +1,6 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterEach, expect, test, vi } from 'vitest';
 import { page } from 'vitest/browser';
-import { flushSync, mount, unmount } from 'svelte';
+import { mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
 
 /**
  * The team review screen against a scripted API: when the team cannot be read at start, its
@@ -16,9 +15,7 @@ vi.mock(import('$lib/api/client'), async (importOriginal) => ({
 		lead: {
 			team: {
 				query: async () => {
-					throw new TRPCClientError('internal', {
-						result: { error: { message: 'internal', code: -32603, data: { appCode: 'internal', httpStatus: 500 } } }
-					} as never);
+					throw serverError('internal', 500);
 				}
 			},
 			reviewQueue: {
@@ -32,19 +29,11 @@ vi.mock(import('$lib/api/client'), async (importOriginal) => ({
 }));
 
 const { default: ReviewQueuePage } = await import('./+page.svelte');
-let component: ReturnType<typeof mount> | null = null;
 
-afterEach(() => {
-	if (component) unmount(component);
-	component = null;
-	document.body.innerHTML = '';
-});
+afterEach(unmountScreen);
 
 test('a failed first request keeps its message after the queue has loaded', async () => {
-	const target = document.createElement('div');
-	document.body.append(target);
-	component = mount(ReviewQueuePage, { target });
-	flushSync();
+	mountScreen(ReviewQueuePage);
 	await expect.poll(() => server.queueLoads, { timeout: 3_000 }).toBe(1);
 	await new Promise((resolve) => setTimeout(resolve, 50));
 	await expect.element(page.getByRole('alert'), { timeout: 3_000 }).toHaveTextContent('Le serveur a rencontré un problème');
