@@ -24,7 +24,7 @@ export default defineConfig({
 	},
 	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
 	webServer: {
-		command: 'node build/index.js',
+		command: 'node scripts/serve.js build/index.js',
 		url: `http://localhost:${port}/healthz`,
 		reuseExistingServer: false,
 		timeout: 60_000,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds the app when the build is missing or older than the sources, then serves
-// it with adapter-node on http://localhost:3000 (PORT and HOST override).
+// it with adapter-node on http://localhost:3000 (PORT and HOST override), through
+// scripts/serve.js (SERVER_PROCESSES processes).
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,6 @@ const env = { ...process.env, PORT: process.env.PORT ?? '3000', HOST: process.en
 // adapter-node assumes https when it is not told the origin; a plain local run is http.
 if (!env.ORIGIN && !env.PROTOCOL_HEADER) env.ORIGIN = `http://localhost:${env.PORT}`;
 console.log(`Carnet : http://localhost:${env.PORT}`);
-const child = spawn(process.execPath, [buildEntry], { stdio: 'inherit', env });
+const child = spawn(process.execPath, ['scripts/serve.js', buildEntry], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

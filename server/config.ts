@@ -20,7 +20,20 @@ const configSchema = z.object({
 	LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1_440).default(15),
 	AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180).max(365).default(365),
 	RETENTION_JOB: z.enum(['on', 'off']).default('on'),
-	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
+	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+	/**
+	 * Processes serving the app (scripts/serve.js): a number, or 'auto' for one per core. More
+	 * than one needs PostgreSQL: the embedded database opens in one process only.
+	 */
+	SERVER_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1)
+}).superRefine((config, context) => {
+	if (config.SERVER_PROCESSES !== 1 && config.DATABASE_URL === undefined) {
+		context.addIssue({
+			code: 'custom',
+			path: ['SERVER_PROCESSES'],
+			message: 'needs DATABASE_URL (PostgreSQL): the embedded database (PGlite) opens in one process only'
+		});
+	}
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -36,10 +36,14 @@ export function getRuntime(): Promise<Runtime> {
 		// adapter-node emits this after SIGTERM/SIGINT once in-flight requests are done: close
 		// the pool (or flush PGlite to disk) so that the process ends at once, cleanly.
 		process.once('sveltekit:shutdown', () => {
-			database.close().then(
-				() => log('info', 'database.closed', { kind: database.kind }),
-				(error: unknown) => log('error', 'database.close-failed', { message: String(error) })
-			);
+			database
+				.close()
+				.then(
+					() => log('info', 'database.closed', { kind: database.kind }),
+					(error: unknown) => log('error', 'database.close-failed', { message: String(error) })
+				)
+				// One of several processes (scripts/serve.js): its channel to the primary would keep it alive.
+				.finally(() => process.connected && process.disconnect?.());
 		});
 		return { config, database };
 	})();

@@ -8,11 +8,11 @@ export interface ServerProcess {
 	stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the built app (build/index.js) on a free-ish port with the given environment. */
+/** Starts the built app (build/index.js, through scripts/serve.js as `npm start` does) on a free-ish port with the given environment. */
 export async function startBuiltServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
 	if (!existsSync('build/index.js')) throw new Error('build/index.js missing: run `npx vite build` first (npm test does).');
 	let output = '';
-	const child = spawn(process.execPath, ['build/index.js'], {
+	const child = spawn(process.execPath, ['scripts/serve.js', 'build/index.js'], {
 		env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://localhost:${port}`, RETENTION_JOB: 'off', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
