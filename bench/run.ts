@@ -25,7 +25,12 @@ if (!(await datasetPresent(benchDatabaseUrl, LARGE_DATASET))) {
 }
 if (!args.includes('--no-build') || !appBuilt()) buildApp(log);
 
-const server = await startApp(benchDatabaseUrl, benchPortBase);
+// The server as `npm start` runs it by default: one process (SERVER_PROCESSES=1). With more than
+// one core, the pull and push capacity of SERVER_PROCESSES=auto are measured after it, as a
+// comparison (throughput against memory; README, SERVER_PROCESSES).
+const serverProcesses = process.env.BENCH_SERVER_PROCESSES ?? '1';
+const server = await startApp(benchDatabaseUrl, benchPortBase, { SERVER_PROCESSES: serverProcesses });
+log(`server: ${server.processes() > 1 ? `${server.processes() - 1} processes (SERVER_PROCESSES=${serverProcesses})` : 'one process'}`);
 try {
 	if (!only || only === 'server') {
 		const o = {
@@ -46,6 +51,18 @@ try {
 		await benchPullThroughput(o, devices);
 		log('push_throughput (100 devices)');
 		await benchPushThroughput(o, devices);
+		if (serverProcesses === '1' && os.availableParallelism() > 1) {
+			// Same devices and sessions, one process per core: what SERVER_PROCESSES=auto buys here.
+			const multi = await startApp(benchDatabaseUrl, benchPortBase + 1, { SERVER_PROCESSES: 'auto' });
+			try {
+				const m = { ...o, server: multi, variant: 'multi_process', runs: quick ? 1 : 2 };
+				log(`pull_throughput / push_throughput, ${multi.processes() - 1} server processes (SERVER_PROCESSES=auto)`);
+				await benchPullThroughput(m, devices);
+				await benchPushThroughput(m, devices);
+			} finally {
+				await multi.stop();
+			}
+		}
 	}
 	if (!only || only === 'browser') {
 		await benchBrowser({ server, figures, log, databaseUrl: benchDatabaseUrl, runs: quick ? 2 : 3 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 /** The built app, copied out of build/ so that a concurrent `npm test` rebuilding it does not pull files from under us. */
 export const appDir = 'bench/.cache/app';
@@ -24,9 +24,11 @@ export function appBuilt(): boolean {
 export interface AppServer {
 	url: string;
 	pid: number;
-	/** Resident set size of the server process now, in MiB. */
+	/** How many processes serve the app now (scripts/serve.js and its workers). */
+	processes(): number;
+	/** Resident set size of the server's processes now, summed, in MiB. */
 	rssMiB(): number;
-	/** CPU time (user + system) the server process used so far, in ms. */
+	/** CPU time (user + system) the server's processes used so far, in ms. */
 	cpuMs(): number;
 	output(): string;
 	stop(): Promise<void>;
@@ -42,7 +44,8 @@ export async function startApp(databaseUrl: string, port: number, env: Record<st
 	);
 	if (taken) throw new Error(`port ${port} is already in use (a server left over by an interrupted run?)`);
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER_ENTRY ?? `${appDir}/index.js`], {
+	// Through scripts/serve.js, as `npm start` runs it: SERVER_PROCESSES (in `env`) processes.
+	const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'scripts/serve.js', process.env.BENCH_SERVER_ENTRY ?? `${appDir}/index.js`], {
 		env: {
 			PATH: process.env.PATH ?? '',
 			NODE_ENV: 'production',
@@ -54,6 +57,8 @@ export async function startApp(databaseUrl: string, port: number, env: Record<st
 			RETENTION_JOB: 'off',
 			LOG_LEVEL: 'warn',
 			LOGIN_MAX_PER_ADDRESS: '10000',
+			// Node/V8 options for the server's processes, to try heap settings (BENCHMARKS.md).
+			...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -75,17 +80,27 @@ export async function startApp(databaseUrl: string, port: number, env: Record<st
 		}
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
+	// Several processes: the first answers once it listens, the others start after it.
+	while ((env.SERVER_PROCESSES ?? '1') !== '1' && !output.includes('"event":"server.processes"')) {
+		if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server processes did not all start: ${output}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 	return {
 		url,
 		pid: child.pid!,
-		rssMiB: () => {
-			const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-			return match ? Number(match[1]) / 1024 : NaN;
-		},
+		processes: () => serverTree(child.pid!).length,
+		rssMiB: () =>
+			serverTree(child.pid!).reduce((sum, pid) => {
+				const match = /VmRSS:\s+(\d+) kB/.exec(readProc(pid, 'status'));
+				return sum + (match ? Number(match[1]) / 1024 : 0);
+			}, 0),
 		cpuMs: () => {
 			if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${output}`);
-			const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-			return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+			// A process's own CPU plus that of its children that have exited and been waited for.
+			return serverTree(child.pid!).reduce((sum, pid) => {
+				const fields = readProc(pid, 'stat').split(') ')[1]?.split(' ') ?? [];
+				return sum + ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / 100;
+			}, 0);
 		},
 		output: () => output,
 		stop: () =>
@@ -96,4 +111,26 @@ export async function startApp(databaseUrl: string, port: number, env: Record<st
 				setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
 			})
 	};
+}
+
+function readProc(pid: number, file: string): string {
+	try {
+		return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+	} catch {
+		return ''; // gone meanwhile
+	}
+}
+
+/** The server process and its descendants (the cluster's workers), from /proc. */
+function serverTree(root: number): number[] {
+	const parents = new Map<number, number[]>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		const ppid = Number(readProc(Number(entry), 'stat').split(') ')[1]?.split(' ')[1]);
+		if (!Number.isInteger(ppid)) continue;
+		parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+	}
+	const tree = [root];
+	for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]) ?? []));
+	return tree;
 }
