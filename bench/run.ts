@@ -6,6 +6,7 @@ import { adminUrl, benchDatabaseUrl, benchPortBase } from './config';
 import { LARGE_DATASET, datasetPresent, generateDataset } from './dataset/generateDataset';
 import { appBuilt, buildApp, startApp } from './lib/appServer';
 import { Figures } from './lib/figures';
+import { measureHostReference } from './lib/hostReference';
 import { benchIncrementalPull, benchPullThroughput, benchPushThroughput, prepareDevices } from './scenarios/serverSync';
 import { benchBrowser } from './scenarios/browser';
 
@@ -18,6 +19,7 @@ const log = (line: string) => (json ? console.error(line) : console.log(line));
 
 const figures = new Figures();
 const started = performance.now();
+const hostAtStart = await measureHostReference(3);
 
 if (!(await datasetPresent(benchDatabaseUrl, LARGE_DATASET))) {
 	log('large dataset missing: generating it (npm run bench:data)');
@@ -70,6 +72,13 @@ try {
 } finally {
 	await server.stop();
 }
+
+// The host's speed at both ends of the run, on fixed work (bench/lib/hostReference.ts).
+const hostAtEnd = await measureHostReference(3);
+figures.add('host.argon2id_node_ms.start', 'ms', hostAtStart.argon2idMs);
+figures.add('host.argon2id_node_ms.end', 'ms', hostAtEnd.argon2idMs);
+figures.add('host.json_round_trip_ms.start', 'ms', hostAtStart.jsonMs);
+figures.add('host.json_round_trip_ms.end', 'ms', hostAtEnd.jsonMs);
 
 const meta = {
 	date: new Date().toISOString(),
