@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { noteRevisions, notes, persons, visits } from '../db/schema';
 import { checkCaseAccessAs } from '../policy/checkCaseAccess';
@@ -29,42 +29,67 @@ async function createNote(tx: Executor, ctx: MutationContext, id: string, payloa
 
 type NoteCreatePayload = Extract<Mutation, { type: 'note.create' }>['payload'];
 
+type NoteCreateItem = { ctx: MutationContext; id: string; payload: NoteCreatePayload };
+
 /**
  * The read-only half of a note creation: its outcome when it must not insert (refused, or the
  * same note already there), null when it may. Split from insertNote so that the group commit
- * of creations (pushMutations) can send all checks of a batch together, then all inserts.
+ * of creations (pushMutations) can check a whole batch in a few statements, then insert it.
  */
 export async function checkNoteCreate(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome | null> {
-	const target = { caseId: payload.caseId, noteId: payload.noteId };
-	// Read-only checks, sent together (pipelined on the transaction's connection).
-	const [refusal, existing] = await Promise.all([
-		refuseWrite(tx, ctx, payload.caseId),
-		sameNoteAgain(tx, ctx, payload.noteId, { caseId: payload.caseId, visitId: null, body: payload.body })
+	return (await checkNoteCreates(tx, [{ ctx, id, payload }]))[0];
+}
+
+/** checkNoteCreate for several creations at once: the same decisions, their reads sent together. */
+export async function checkNoteCreates(tx: Executor, items: readonly NoteCreateItem[]): Promise<(MutationOutcome | null)[]> {
+	const [refusals, existing] = await Promise.all([
+		refuseWrites(tx, items.map(({ ctx, payload }) => ({ ctx, caseId: payload.caseId }))),
+		sameNotesAgain(
+			tx,
+			items.map(({ ctx, payload }) => ({ ctx, noteId: payload.noteId, expected: { caseId: payload.caseId, visitId: null, body: payload.body } }))
+		)
 	]);
-	if (refusal) return rejected(id, refusal, target);
-	if (existing === 'clash') return rejected(id, 'invalid', target);
-	if (existing) return { result: { id, status: 'applied', version: existing.version }, ...target, details: { again: true } };
-	return null;
+	return items.map(({ id, payload }, i) => {
+		const target = { caseId: payload.caseId, noteId: payload.noteId };
+		if (refusals[i]) return rejected(id, refusals[i], target);
+		const again = existing[i];
+		if (again === 'clash') return rejected(id, 'invalid', target);
+		if (again) return { result: { id, status: 'applied', version: again.version }, ...target, details: { again: true } };
+		return null;
+	});
 }
 
 /** The write half of a note creation, once checkNoteCreate allowed it (takes a version: the chain lock). */
 export async function insertNote(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome> {
-	const [row] = await tx
+	return (await insertNotes(tx, [{ ctx, id, payload }]))[0];
+}
+
+/** insertNote for several creations, in one statement (the versions follow the items' order). */
+export async function insertNotes(tx: Executor, items: readonly NoteCreateItem[]): Promise<MutationOutcome[]> {
+	if (items.length === 0) return [];
+	const rows = await tx
 		.insert(notes)
-		.values({
-			id: payload.noteId,
-			caseId: payload.caseId,
-			authorId: ctx.subject.id,
-			kind: payload.kind,
-			body: payload.body,
-			sensitiveCategory: payload.sensitiveCategory,
-			status: 'submitted',
-			deviceId: ctx.deviceId,
-			createdOnDeviceAt: new Date(payload.createdOnDeviceAt),
-			receivedAt: ctx.now
-		})
-		.returning({ version: notes.version });
-	return { result: { id, status: 'applied', version: row.version }, caseId: payload.caseId, noteId: payload.noteId, details: {} };
+		.values(
+			items.map(({ ctx, payload }) => ({
+				id: payload.noteId,
+				caseId: payload.caseId,
+				authorId: ctx.subject.id,
+				kind: payload.kind,
+				body: payload.body,
+				sensitiveCategory: payload.sensitiveCategory,
+				status: 'submitted' as const,
+				deviceId: ctx.deviceId,
+				createdOnDeviceAt: new Date(payload.createdOnDeviceAt),
+				receivedAt: ctx.now
+			}))
+		)
+		.returning({ id: notes.id, version: notes.version });
+	const versions = new Map(rows.map((row) => [row.id, row.version]));
+	return items.map(({ id, payload }) => {
+		const version = versions.get(payload.noteId);
+		if (version === undefined) throw new Error('note insert returned no version');
+		return { result: { id, status: 'applied', version }, caseId: payload.caseId, noteId: payload.noteId, details: {} };
+	});
 }
 
 async function updateNote(tx: Executor, ctx: MutationContext, mutation: Extract<Mutation, { type: 'note.update' }>): Promise<MutationOutcome> {
@@ -185,17 +210,26 @@ async function setVisitStatus(tx: Executor, ctx: MutationContext, mutation: Extr
 
 /** Write access to the case now, and no person of the case under limitation of processing. */
 async function refuseWrite(tx: Executor, ctx: MutationContext, caseId: string): Promise<RejectionCode | null> {
-	const [decision, [frozen]] = await Promise.all([
+	return (await refuseWrites(tx, [{ ctx, caseId }]))[0];
+}
+
+/** refuseWrite for several writes: one access decision each, one read of frozen persons for all. */
+async function refuseWrites(tx: Executor, writes: readonly { ctx: MutationContext; caseId: string }[]): Promise<(RejectionCode | null)[]> {
+	const caseIds = [...new Set(writes.map((w) => w.caseId))];
+	const [decisions, frozenRows] = await Promise.all([
 		// ctx.subject was read from the database by this push request (pushMutations).
-		checkCaseAccessAs(tx, ctx.subject, caseId, 'write', ctx.now),
+		Promise.all(writes.map(({ ctx, caseId }) => checkCaseAccessAs(tx, ctx.subject, caseId, 'write', ctx.now))),
 		tx
-			.select({ id: persons.id })
+			.selectDistinct({ caseId: persons.caseId })
 			.from(persons)
-			.where(and(eq(persons.caseId, caseId), isNotNull(persons.frozenAt)))
-			.limit(1)
+			.where(and(inArray(persons.caseId, caseIds), isNotNull(persons.frozenAt)))
 	]);
-	if (!decision.ok) return decision.reason === 'case-closed' ? 'case-closed' : 'not-found-or-no-access';
-	return frozen ? 'frozen' : null;
+	const frozen = new Set(frozenRows.map((row) => row.caseId));
+	return writes.map(({ caseId }, i) => {
+		const decision = decisions[i];
+		if (!decision.ok) return decision.reason === 'case-closed' ? 'case-closed' : 'not-found-or-no-access';
+		return frozen.has(caseId) ? 'frozen' : null;
+	});
 }
 
 /**
@@ -208,18 +242,30 @@ async function sameNoteAgain(
 	noteId: string,
 	expected: { caseId: string; visitId: string | null; body: string }
 ): Promise<{ version: number } | 'clash' | null> {
-	const [row] = await tx
-		.select({ caseId: notes.caseId, authorId: notes.authorId, visitId: notes.visitId, body: notes.body, revision: notes.revision, version: notes.version })
+	return (await sameNotesAgain(tx, [{ ctx, noteId, expected }]))[0];
+}
+
+/** sameNoteAgain for several notes, in one read. */
+async function sameNotesAgain(
+	tx: Executor,
+	lookups: readonly { ctx: MutationContext; noteId: string; expected: { caseId: string; visitId: string | null; body: string } }[]
+): Promise<({ version: number } | 'clash' | null)[]> {
+	const rows = await tx
+		.select({ id: notes.id, caseId: notes.caseId, authorId: notes.authorId, visitId: notes.visitId, body: notes.body, revision: notes.revision, version: notes.version })
 		.from(notes)
-		.where(eq(notes.id, noteId));
-	if (!row) return null;
-	const same =
-		row.caseId === expected.caseId &&
-		row.authorId === ctx.subject.id &&
-		row.visitId === expected.visitId &&
-		row.revision === 1 &&
-		row.body === expected.body;
-	return same ? { version: row.version } : 'clash';
+		.where(inArray(notes.id, [...new Set(lookups.map((l) => l.noteId))]));
+	const byId = new Map(rows.map((row) => [row.id, row]));
+	return lookups.map(({ ctx, noteId, expected }) => {
+		const row = byId.get(noteId);
+		if (!row) return null;
+		const same =
+			row.caseId === expected.caseId &&
+			row.authorId === ctx.subject.id &&
+			row.visitId === expected.visitId &&
+			row.revision === 1 &&
+			row.body === expected.body;
+		return same ? { version: row.version } : 'clash';
+	});
 }
 
 function rejected(id: string, code: RejectionCode, target: { caseId: string | null; noteId: string | null }): MutationOutcome {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client';
 import { appliedMutations, devices } from '../db/schema';
 import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from '../audit/appendAuditEvent';
@@ -9,7 +9,7 @@ import { log } from '../log';
 import { notFoundOrNoAccess } from '../trpc/appError';
 import { loadPolicySubject, type UserRef } from '../policy/loadPolicySubject';
 import type { Mutation, MutationResult, PushInput, PushOutput } from '../../src/lib/shared/sync';
-import { applyMutation, checkNoteCreate, insertNote, type MutationContext, type MutationOutcome } from './applyMutation';
+import { applyMutation, checkNoteCreates, insertNotes, type MutationContext, type MutationOutcome } from './applyMutation';
 import { loadOwnDevice } from './registerDevice';
 
 /**
@@ -105,40 +105,49 @@ async function createBatch(tx: Executor, items: { ctx: MutationContext; mutation
 	if (items.length > 1 && (mutationIds.size < items.length || noteIds.size < items.length)) throw new Error('batch clash: retried one by one');
 
 	const seen = [...new Map(items.map(({ ctx }) => [ctx.deviceId, { deviceId: ctx.deviceId, at: ctx.now }])).values()];
+	const creations = items.map(({ ctx, mutation }) => ({ ctx, id: mutation.id, payload: mutation.payload }));
 	const [claimed, checked] = await Promise.all([
-		Promise.all(items.map(({ ctx, mutation }) => claim(tx, ctx, mutation))),
-		Promise.all(items.map(({ ctx, mutation }) => checkNoteCreate(tx, ctx, mutation.id, mutation.payload))),
+		claimAll(tx, items),
+		checkNoteCreates(tx, creations),
 		touchDevices(tx, seen, { synced: false })
 	]);
-	const outcomes = await Promise.all(
-		items.map(({ ctx, mutation }, i) => (!claimed[i] ? null : (checked[i] ?? insertNote(tx, ctx, mutation.id, mutation.payload))))
-	);
-	const results = await Promise.all(
-		items.map(async ({ ctx, mutation }, i) => {
-			const outcome = outcomes[i];
-			if (!outcome) return replayed(tx, ctx, mutation);
-			await storeResult(tx, mutation, outcome);
-			return outcome.result;
-		})
-	);
-	await appendAuditEvents(
+	const inserted = await insertNotes(
 		tx,
-		items.flatMap(({ ctx, mutation }, i) => {
-			const outcome = outcomes[i];
-			return outcome ? [{ input: auditEventOf(ctx, mutation, outcome), now: ctx.now }] : [];
-		})
+		creations.filter((_, i) => claimed[i] && !checked[i])
 	);
+	let next = 0;
+	const outcomes = items.map((_, i) => (!claimed[i] ? null : (checked[i] ?? inserted[next++])));
+	const [results] = await Promise.all([
+		Promise.all(items.map(({ ctx, mutation }, i) => (outcomes[i] ? outcomes[i].result : replayed(tx, ctx, mutation)))),
+		storeResults(
+			tx,
+			items.flatMap(({ mutation }, i) => (outcomes[i] ? [{ mutation, outcome: outcomes[i] }] : []))
+		),
+		appendAuditEvents(
+			tx,
+			items.flatMap(({ ctx, mutation }, i) => {
+				const outcome = outcomes[i];
+				return outcome ? [{ input: auditEventOf(ctx, mutation, outcome), now: ctx.now }] : [];
+			})
+		)
+	]);
 	return results;
 }
 
 /** Claims the mutation id (false when it was claimed before: a replay). */
 async function claim(tx: Executor, ctx: MutationContext, mutation: Mutation): Promise<boolean> {
+	return (await claimAll(tx, [{ ctx, mutation }]))[0];
+}
+
+/** claim for several mutations (distinct ids), in one statement. */
+async function claimAll(tx: Executor, items: readonly { ctx: MutationContext; mutation: Mutation }[]): Promise<boolean[]> {
 	const rows = await tx
 		.insert(appliedMutations)
-		.values({ id: mutation.id, deviceId: ctx.deviceId, userId: ctx.subject.id, result: { pending: true }, appliedAt: ctx.now })
+		.values(items.map(({ ctx, mutation }) => ({ id: mutation.id, deviceId: ctx.deviceId, userId: ctx.subject.id, result: { pending: true }, appliedAt: ctx.now })))
 		.onConflictDoNothing({ target: appliedMutations.id })
 		.returning({ id: appliedMutations.id });
-	return rows.length > 0;
+	const claimed = new Set(rows.map((row) => row.id));
+	return items.map(({ mutation }) => claimed.has(mutation.id));
 }
 
 /** The answer to a replay: the first result, or a refusal when the id is another user's. */
@@ -153,7 +162,17 @@ async function replayed(tx: Executor, ctx: MutationContext, mutation: Mutation):
 }
 
 function storeResult(tx: Executor, mutation: Mutation, outcome: MutationOutcome) {
-	return tx.update(appliedMutations).set({ result: outcome.result }).where(eq(appliedMutations.id, mutation.id));
+	return storeResults(tx, [{ mutation, outcome }]);
+}
+
+/** storeResult for several mutations, in one statement. */
+async function storeResults(tx: Executor, stored: readonly { mutation: Mutation; outcome: MutationOutcome }[]): Promise<void> {
+	if (stored.length === 0) return;
+	const rows = sql.join(
+		stored.map(({ mutation, outcome }) => sql`(${mutation.id}::uuid, ${JSON.stringify(outcome.result)}::jsonb)`),
+		sql`, `
+	);
+	await tx.execute(sql`update ${appliedMutations} set result = v.result from (values ${rows}) as v(id, result) where ${appliedMutations.id} = v.id`);
 }
 
 function auditEventOf(ctx: MutationContext, mutation: Mutation, outcome: MutationOutcome): AuditEventInput {
