@@ -1,6 +1,6 @@
 import { count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appliedMutations, auditEvents, notes } from '../../server/db/schema';
+import { appliedMutations, auditEvents, notes, persons } from '../../server/db/schema';
 import { verifyAuditChain } from '../../server/audit/verifyAuditChain';
 import type { Mutation, MutationResult } from '../../src/lib/shared/sync';
 import { databaseKinds, type TestDatabase } from '../support/testDatabase';
@@ -95,5 +95,67 @@ describe.each(databaseKinds)('grouped note creations on %s', (kind) => {
 		const [[ra], [rb]] = await Promise.all([push(amelie, [a]), push(amelie, [b])]);
 		expect([ra.status, rb.status]).toEqual(['applied', 'applied']);
 		expect((await handle.db.select({ n: count() }).from(notes).where(eq(notes.id, noteId)))[0].n).toBe(1);
+	});
+
+	it('gives each creation of a mixed batch its own outcome, and stores that same outcome for replays', async () => {
+		const [amelie, , chloe] = devices;
+		const [openCase, frozenCase, otherCase] = amelie.caseIds;
+		expect(chloe.caseIds).not.toContain(openCase);
+		await handle.db.update(persons).set({ frozenAt: clock.now() }).where(eq(persons.caseId, frozenCase));
+		try {
+			// Before the batch: a creation to replay, a note to send again under a new mutation id, and
+			// a note whose id the batch reuses for something else. Each note id once in the batch (two
+			// uses of one id would send the batch one by one: createBatch's clash rule).
+			const earlier = createNote(openCase);
+			const [[earlierResult], [againResult], [takenResult]] = await Promise.all(
+				[earlier, createNote(openCase), createNote(otherCase)].map((m) => push(amelie, [m]))
+			);
+			const sameAgainSource = (await handle.db.select({ id: appliedMutations.id, result: appliedMutations.result }).from(appliedMutations).where(eq(appliedMutations.id, againResult.id)))[0];
+			expect([earlierResult.status, againResult.status, takenResult.status, sameAgainSource.result]).toEqual(['applied', 'applied', 'applied', againResult]);
+			const [againNote] = await handle.db.select().from(notes).where(eq(notes.version, (againResult as { version: number }).version));
+			const [takenNote] = await handle.db.select().from(notes).where(eq(notes.version, (takenResult as { version: number }).version));
+			const sameAgain = createNote(openCase, againNote.id);
+			sameAgain.payload.body = againNote.body;
+			const clash = createNote(openCase, takenNote.id);
+			const fresh = Array.from({ length: 5 }, (_, i) => createNote(i % 2 ? openCase : otherCase));
+			const onFrozenCase = createNote(frozenCase);
+			const batch: { device: (typeof devices)[number]; mutation: Mutation }[] = [
+				{ device: amelie, mutation: fresh[0] },
+				{ device: amelie, mutation: earlier },
+				{ device: amelie, mutation: fresh[1] },
+				{ device: amelie, mutation: onFrozenCase },
+				{ device: amelie, mutation: sameAgain },
+				{ device: amelie, mutation: fresh[2] },
+				{ device: amelie, mutation: clash },
+				{ device: chloe, mutation: createNote(openCase) },
+				{ device: amelie, mutation: fresh[3] },
+				{ device: amelie, mutation: fresh[4] }
+			];
+			const results = (await Promise.all(batch.map(({ device, mutation }) => push(device, [mutation])))).map(([r]) => r);
+			const byId = new Map(results.map((r) => [r.id, r]));
+			const stored = await handle.db
+				.select({ id: notes.id, version: notes.version })
+				.from(notes)
+				.where(inArray(notes.id, fresh.map((m) => m.payload.noteId)));
+			for (const mutation of fresh) {
+				expect(byId.get(mutation.id)).toEqual({ id: mutation.id, status: 'applied', version: stored.find((n) => n.id === mutation.payload.noteId)!.version });
+			}
+			expect(byId.get(earlier.id)).toEqual({ id: earlier.id, status: 'duplicate', first: earlierResult });
+			expect(byId.get(batch[3].mutation.id)).toEqual({ id: batch[3].mutation.id, status: 'rejected', code: 'frozen' });
+			expect(byId.get(sameAgain.id)).toEqual({ id: sameAgain.id, status: 'applied', version: againNote.version });
+			expect(byId.get(clash.id)).toEqual({ id: clash.id, status: 'rejected', code: 'invalid' });
+			expect(byId.get(batch[7].mutation.id)).toEqual({ id: batch[7].mutation.id, status: 'rejected', code: 'not-found-or-no-access' });
+			// What a replay would answer is what each one was told.
+			const kept = await handle.db
+				.select({ id: appliedMutations.id, result: appliedMutations.result })
+				.from(appliedMutations)
+				.where(inArray(appliedMutations.id, batch.map(({ mutation }) => mutation.id)));
+			for (const { id, result } of kept) expect(result, id).toEqual(id === earlier.id ? earlierResult : byId.get(id));
+			expect(kept).toHaveLength(batch.length);
+			expect((await handle.db.select({ n: count() }).from(notes).where(eq(notes.id, onFrozenCase.payload.noteId)))[0].n).toBe(0);
+			expect((await verifyAuditChain(handle.db)).status).toBe('intact');
+		} finally {
+			await handle.db.update(persons).set({ frozenAt: null }).where(eq(persons.caseId, frozenCase));
+		}
 	});
 });
