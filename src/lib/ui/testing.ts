@@ -1,6 +1,8 @@
 /** Helpers for browser tests of screens (not bundled in the app: imported by tests only). */
 import { TRPCClientError } from '@trpc/client';
 import { flushSync, mount, unmount, type Component } from 'svelte';
+import { expect } from 'vitest';
+import { page } from 'vitest/browser';
 
 /** An error as the tRPC client throws it when the server answered with an application code. */
 export function serverError(appCode: string, httpStatus = 409): TRPCClientError<never> {
@@ -22,4 +24,13 @@ export function unmountScreen(): void {
 	if (mounted) unmount(mounted);
 	mounted = null;
 	document.body.innerHTML = '';
+}
+
+/**
+ * The screen's alert says `text` a moment after the awaited loads, not only before them: for a
+ * message that a load following it must not clear.
+ */
+export async function expectAlertKept(text: string): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	await expect.element(page.getByRole('alert'), { timeout: 3_000 }).toHaveTextContent(text);
 }

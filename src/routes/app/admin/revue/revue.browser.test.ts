@@ -1,6 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
+import { expectAlertKept, mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
 
 /**
  * The access review screen against a scripted API: an account changed by someone else meanwhile
@@ -63,6 +63,5 @@ test('an account changed meanwhile: the review is reloaded and the conflict mess
 	await expect.element(page.getByRole('alert'), { timeout: 3_000 }).toHaveTextContent('Ce compte a été modifié entre-temps par quelqu’un d’autre');
 	expect(server.reviews).toBe(2);
 	// Still there once everything has settled (the reload does not wipe it).
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	await expect.element(page.getByRole('alert'), { timeout: 3_000 }).toHaveTextContent('Ce compte a été modifié entre-temps');
+	await expectAlertKept('Ce compte a été modifié entre-temps');
 });

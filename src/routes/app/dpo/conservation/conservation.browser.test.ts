@@ -1,6 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest';
 import { page } from 'vitest/browser';
-import { mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
+import { expectAlertKept, mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
 
 /**
  * The retention screen against a scripted API: when the rules and archived cases cannot be read
@@ -40,6 +40,5 @@ test('a failed first request keeps its message after the forecast has loaded', a
 	await expect.poll(() => server.forecastLoads, { timeout: 3_000 }).toBe(1);
 	await expect.element(page.getByText('Aucune échéance dans les 90 prochains jours.')).toBeVisible();
 	await expect.element(page.getByText('Aucun dossier archivé.')).toBeVisible();
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	await expect.element(page.getByRole('alert'), { timeout: 3_000 }).toHaveTextContent('Le serveur a rencontré un problème');
+	await expectAlertKept('Le serveur a rencontré un problème');
 });

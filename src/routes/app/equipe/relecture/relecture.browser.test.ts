@@ -1,6 +1,5 @@
 import { afterEach, expect, test, vi } from 'vitest';
-import { page } from 'vitest/browser';
-import { mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
+import { expectAlertKept, mountScreen, serverError, unmountScreen } from '$lib/ui/testing';
 
 /**
  * The team review screen against a scripted API: when the team cannot be read at start, its
@@ -35,6 +34,5 @@ afterEach(unmountScreen);
 test('a failed first request keeps its message after the queue has loaded', async () => {
 	mountScreen(ReviewQueuePage);
 	await expect.poll(() => server.queueLoads, { timeout: 3_000 }).toBe(1);
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	await expect.element(page.getByRole('alert'), { timeout: 3_000 }).toHaveTextContent('Le serveur a rencontré un problème');
+	await expectAlertKept('Le serveur a rencontré un problème');
 });
