@@ -35,12 +35,16 @@ try {
 		await page.getByRole('button', { name: 'Déverrouiller' }).waitFor({ timeout: 60_000 });
 		const ms = Date.now() - started;
 		const { profile: p } = (await cdp.send('Profiler.stop')) as {
-			profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+			profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[]; samples: number[]; timeDeltas: number[] };
 		};
 		if (run === 1) {
 			const byId = new Map(p.nodes.map((n) => [n.id, n]));
 			const self = new Map<string, number>();
 			const byScript = new Map<string, number>();
+			// Native functions (DOM, WebCrypto…) have no script: their time is attributed to the caller too.
+			const parentOf = new Map<number, number>();
+			for (const n of p.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+			const nativeCallers = new Map<string, number>();
 			let busy = 0;
 			p.samples.forEach((id, i) => {
 				const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
@@ -50,11 +54,18 @@ try {
 				const script = f.url.replace(/.*\//, '') || f.functionName;
 				self.set(`${f.functionName || '(anon)'} ${script}:${f.lineNumber}`, (self.get(`${f.functionName || '(anon)'} ${script}:${f.lineNumber}`) ?? 0) + dt);
 				byScript.set(script, (byScript.get(script) ?? 0) + dt);
+				const parent = byId.get(parentOf.get(id) ?? -1)?.callFrame;
+				if (!f.url && !f.functionName.startsWith('(') && parent) {
+					const key = `${f.functionName} ← ${parent.functionName || '(anon)'} ${parent.url.replace(/.*\//, '')}:${parent.lineNumber}`;
+					nativeCallers.set(key, (nativeCallers.get(key) ?? 0) + dt);
+				}
 			});
 			console.log(`x${rate} offline start (profiled): ${ms} ms to the unlock button, main thread busy ${busy.toFixed(0)} ms`);
 			for (const [k, v] of [...byScript].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${v.toFixed(0).padStart(5)} ms  ${k}`);
 			console.log('  -- self time');
 			for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${v.toFixed(0).padStart(5)} ms  ${k}`);
+			console.log('  -- native functions by caller');
+			for (const [k, v] of [...nativeCallers].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${v.toFixed(0).padStart(5)} ms  ${k}`);
 		}
 		await context.close();
 	}
