@@ -180,6 +180,34 @@ export async function signInSyncUser(page: Page): Promise<void> {
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
 }
 
+/**
+ * One offline start: a fresh browser process on `profile` (signed in before, service worker
+ * installed), offline, throttled before navigation; ms from navigation start to an enabled
+ * "Déverrouiller" button beside a password field. Fails unless the service worker served it.
+ */
+export async function measureOfflineStart(profile: string, baseUrl: string, rate: number, log: (line: string) => void): Promise<number> {
+	const context = await launchAppProfile(profile, baseUrl);
+	try {
+		await context.setOffline(true);
+		const page = context.pages()[0] ?? (await context.newPage());
+		await throttle(page, rate);
+		await page.addInitScript(UNLOCK_READY_PROBE);
+		await page.goto('/app');
+		await page
+			.waitForFunction(() => (globalThis as { __unlockReadyAt?: number }).__unlockReadyAt !== undefined, undefined, { timeout: 60_000 })
+			.catch(async (error) => {
+				log(`  offline start: no unlock screen; page shows: ${(await page.locator('body').innerText().catch(() => '?')).slice(0, 300)}`);
+				throw error;
+			});
+		const ms = await page.evaluate(() => (globalThis as { __unlockReadyAt?: number }).__unlockReadyAt!);
+		const fromSw = await page.evaluate(() => navigator.serviceWorker.controller !== null);
+		if (!fromSw) throw new Error('offline start was not served by the service worker');
+		return ms;
+	} finally {
+		await context.close();
+	}
+}
+
 const caseItems = (page: Page) => page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem');
 
 /** The real built app in a persistent profile: sign in once (keyring, first sync, service worker), then reopen it. */
@@ -232,23 +260,8 @@ async function appScenarios(o: BrowserOptions, rates: number[]) {
 		for (const rate of rates) {
 			const times: number[] = [];
 			for (let run = 0; run < o.runs + 1; run++) {
-				context = await launch();
-				await context.setOffline(true);
-				page = context.pages()[0] ?? (await context.newPage());
-				await throttle(page, rate);
-				await page.addInitScript(UNLOCK_READY_PROBE);
-				await page.goto('/app');
-				await page
-					.waitForFunction(() => (globalThis as { __unlockReadyAt?: number }).__unlockReadyAt !== undefined, undefined, { timeout: 60_000 })
-					.catch(async (error) => {
-						o.log(`  offline start: no unlock screen; page shows: ${(await page.locator('body').innerText().catch(() => '?')).slice(0, 300)}`);
-						throw error;
-					});
-				const ms = await page.evaluate(() => (globalThis as { __unlockReadyAt?: number }).__unlockReadyAt!);
-				const fromSw = await page.evaluate(() => navigator.serviceWorker.controller !== null);
-				if (!fromSw) throw new Error('offline start was not served by the service worker');
+				const ms = await measureOfflineStart(profile, o.server.url, rate, o.log);
 				if (run > 0) times.push(ms); // the first launch warms the profile's disk caches
-				await context.close();
 			}
 			o.log(`  ${rateName(rate)} offline start to unlock screen: ${times.map((v) => v.toFixed(0)).join(' / ')} ms`);
 			o.figures.add(`offline_start.ms.${rateName(rate)}`, 'ms', times, rate === 4 ? { op: '<=', value: 1000 } : undefined);

@@ -1,0 +1,55 @@
+// Developer tool, not part of `npm run bench`: offline start of two builds of the app, launch for
+// launch alternated (paired, so that the host's drift hits both alike), as offline_start measures
+// it. Each build has its own server, origin and browser profile (signed in once).
+//   npx tsx bench/tools/abOfflineStart.ts <old build dir, e.g. /tmp/old/build> [pairs, default 8] [rate, default 4]
+// The new build is bench/.cache/app (npm run bench builds it; or copy build/ there).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import postgres from 'postgres';
+import { benchDatabaseUrl, benchPortBase } from '../config';
+import { appDir, startApp, type AppServer } from '../lib/appServer';
+import { launchAppProfile, measureOfflineStart, setSyncUserPassword, signInSyncUser } from '../scenarios/browser';
+
+const oldEntry = resolve(process.argv[2] ?? '/tmp/old/build', 'index.js');
+const pairs = Number(process.argv[3] ?? 8);
+const rate = Number(process.argv[4] ?? 4);
+const log = (line: string) => console.log(line);
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+async function start(entry: string, port: number): Promise<AppServer> {
+	process.env.BENCH_SERVER_ENTRY = entry;
+	try {
+		return await startApp(benchDatabaseUrl, port);
+	} finally {
+		delete process.env.BENCH_SERVER_ENTRY;
+	}
+}
+
+const sql = postgres(benchDatabaseUrl, { max: 1, onnotice: () => {} });
+await setSyncUserPassword(sql);
+await sql.end({ timeout: 1 });
+const builds = [
+	{ name: 'old', server: await start(oldEntry, benchPortBase + 12), profile: mkdtempSync(join(tmpdir(), 'carnet-ab-old-')), ms: [] as number[] },
+	{ name: 'new', server: await start(resolve(appDir, 'index.js'), benchPortBase + 13), profile: mkdtempSync(join(tmpdir(), 'carnet-ab-new-')), ms: [] as number[] }
+];
+try {
+	for (const build of builds) {
+		const context = await launchAppProfile(build.profile, build.server.url);
+		await signInSyncUser(context.pages()[0] ?? (await context.newPage()));
+		await context.close();
+		await measureOfflineStart(build.profile, build.server.url, rate, log); // warms the profile's disk caches
+	}
+	for (let i = 0; i < pairs; i++) {
+		for (const build of i % 2 ? [...builds].reverse() : builds) build.ms.push(await measureOfflineStart(build.profile, build.server.url, rate, log));
+	}
+	const [old, now] = builds;
+	const ratios = now.ms.map((ms, i) => ms / old.ms[i]);
+	for (const build of builds) log(`x${rate} ${build.name}: median ${median(build.ms).toFixed(0)} ms (${build.ms.map((v) => v.toFixed(0)).join(' / ')})`);
+	log(`x${rate} paired new/old: median ${median(ratios).toFixed(3)} (${ratios.map((r) => r.toFixed(2)).join(' / ')})`);
+} finally {
+	for (const build of builds) {
+		await build.server.stop();
+		rmSync(build.profile, { recursive: true, force: true });
+	}
+}
