@@ -96,7 +96,7 @@ export async function startApp(databaseUrl: string, port: number, env: Record<st
 			}, 0),
 		cpuMs: () => {
 			if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${output}`);
-			// A process's own CPU plus that of its children that have exited and been waited for.
+			// Of the processes alive now: a process that died and was replaced takes its CPU time with it.
 			return serverTree(child.pid!).reduce((sum, pid) => {
 				const fields = readProc(pid, 'stat').split(') ')[1]?.split(' ') ?? [];
 				return sum + ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / 100;

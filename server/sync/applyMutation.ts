@@ -24,7 +24,8 @@ export async function applyMutation(tx: Executor, ctx: MutationContext, mutation
 }
 
 async function createNote(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome> {
-	return (await checkNoteCreate(tx, ctx, id, payload)) ?? insertNote(tx, ctx, id, payload);
+	const item = { ctx, id, payload };
+	return (await checkNoteCreates(tx, [item]))[0] ?? (await insertNotes(tx, [item]))[0];
 }
 
 type NoteCreatePayload = Extract<Mutation, { type: 'note.create' }>['payload'];
@@ -32,15 +33,11 @@ type NoteCreatePayload = Extract<Mutation, { type: 'note.create' }>['payload'];
 type NoteCreateItem = { ctx: MutationContext; id: string; payload: NoteCreatePayload };
 
 /**
- * The read-only half of a note creation: its outcome when it must not insert (refused, or the
- * same note already there), null when it may. Split from insertNote so that the group commit
- * of creations (pushMutations) can check a whole batch in a few statements, then insert it.
+ * The read-only half of note creations: for each, its outcome when it must not insert (refused,
+ * or the same note already there), null when it may. Split from insertNotes so that the group
+ * commit of creations (pushMutations) can check a whole batch in a few statements, then insert it.
+ * The reads of all items are sent together.
  */
-export async function checkNoteCreate(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome | null> {
-	return (await checkNoteCreates(tx, [{ ctx, id, payload }]))[0];
-}
-
-/** checkNoteCreate for several creations at once: the same decisions, their reads sent together. */
 export async function checkNoteCreates(tx: Executor, items: readonly NoteCreateItem[]): Promise<(MutationOutcome | null)[]> {
 	const [refusals, existing] = await Promise.all([
 		refuseWrites(tx, items.map(({ ctx, payload }) => ({ ctx, caseId: payload.caseId }))),
@@ -59,12 +56,7 @@ export async function checkNoteCreates(tx: Executor, items: readonly NoteCreateI
 	});
 }
 
-/** The write half of a note creation, once checkNoteCreate allowed it (takes a version: the chain lock). */
-export async function insertNote(tx: Executor, ctx: MutationContext, id: string, payload: NoteCreatePayload): Promise<MutationOutcome> {
-	return (await insertNotes(tx, [{ ctx, id, payload }]))[0];
-}
-
-/** insertNote for several creations, in one statement (the versions follow the items' order). */
+/** The write half of note creations, once checkNoteCreates allowed them, in one statement (takes versions: the chain lock). */
 export async function insertNotes(tx: Executor, items: readonly NoteCreateItem[]): Promise<MutationOutcome[]> {
 	if (items.length === 0) return [];
 	const rows = await tx

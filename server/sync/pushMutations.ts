@@ -89,7 +89,7 @@ const MAX_CREATE_BATCH = 32;
  * whose statements are sent together: the claims, device contacts and read-only checks of all;
  * then all inserts (the first takes the chain lock); then the stored results and, in one append,
  * the audit events; one commit. Outcomes are those of applyOnce, by the same functions
- * (checkNoteCreate, insertNote). A batch that fails (a clash between two of its mutations, a
+ * (checkNoteCreates, insertNotes). A batch that fails (a clash between two of its mutations, a
  * database error) is retried one mutation per transaction, so that each fails alone.
  * Updates and visit changes, which read and lock current state, keep a transaction each.
  */
