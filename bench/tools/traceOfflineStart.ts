@@ -1,0 +1,89 @@
+// Developer tool, not part of `npm run bench`: the offline_start scenario with a Chromium trace
+// (devtools timeline and V8 categories), printing where the page's main thread spends the time
+// a CPU profile shows as "(program)": script compilation, HTML parsing, style, layout...
+//   npx tsx bench/tools/traceOfflineStart.ts [rate, default 4] [launches, default 2; the last is reported]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { benchDatabaseUrl, benchPortBase } from '../config';
+import { startApp } from '../lib/appServer';
+import { launchAppProfile, setSyncUserPassword, signInSyncUser } from '../scenarios/browser';
+
+type TraceEvent = { name: string; cat: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: { name?: string; data?: { url?: string } } };
+
+const rate = Number(process.argv[2] ?? 4);
+const launches = Number(process.argv[3] ?? 2);
+const sql = postgres(benchDatabaseUrl, { max: 1, onnotice: () => {} });
+await setSyncUserPassword(sql);
+await sql.end({ timeout: 1 });
+const server = await startApp(benchDatabaseUrl, benchPortBase + 11);
+const profile = mkdtempSync(join(tmpdir(), 'carnet-offline-trace-'));
+try {
+	let context = await launchAppProfile(profile, server.url);
+	let page = context.pages()[0] ?? (await context.newPage());
+	await signInSyncUser(page);
+	await context.close();
+	for (let run = 0; run < launches; run++) {
+		context = await launchAppProfile(profile, server.url);
+		await context.setOffline(true);
+		page = context.pages()[0] ?? (await context.newPage());
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+		const events: TraceEvent[] = [];
+		cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+		const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+		await cdp.send('Tracing.start', {
+			transferMode: 'ReportEvents',
+			traceConfig: { includedCategories: ['devtools.timeline', 'v8', 'v8.execute', 'blink', 'loading', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.compile'] }
+		});
+		const started = Date.now();
+		await page.goto('/app');
+		await page.getByRole('button', { name: 'Déverrouiller' }).waitFor({ timeout: 60_000 });
+		const ms = Date.now() - started;
+		await cdp.send('Tracing.end');
+		await complete;
+		if (run < launches - 1) {
+			console.log(`  launch ${run + 1}: ${ms} ms`);
+			await context.close();
+			continue;
+		}
+		// The renderer's main thread: the thread named CrRendererMain in the page's process.
+		const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && events.some((x) => x.pid === e.pid && x.name === 'ParseHTML'));
+		if (!main) throw new Error('no renderer main thread in the trace');
+		const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
+		// Self time of each event name: its duration less that of the events nested in it.
+		onMain.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+		const self = new Map<string, number>();
+		const stack: TraceEvent[] = [];
+		const childTime = new Map<TraceEvent, number>();
+		const close = (e: TraceEvent) => self.set(e.name, (self.get(e.name) ?? 0) + ((e.dur ?? 0) - (childTime.get(e) ?? 0)) / 1000);
+		for (const e of onMain) {
+			while (stack.length && stack[stack.length - 1].ts + (stack[stack.length - 1].dur ?? 0) <= e.ts) close(stack.pop()!);
+			const parent = stack[stack.length - 1];
+			if (parent) childTime.set(parent, (childTime.get(parent) ?? 0) + (e.dur ?? 0));
+			stack.push(e);
+		}
+		while (stack.length) close(stack.pop()!);
+		console.log(`x${rate} offline start (traced): ${ms} ms to the unlock button; main thread events by self time:`);
+		for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${v.toFixed(0).padStart(6)} ms  ${k}`);
+		// JavaScript parse and compile on the main thread (self times, so nothing is counted twice).
+		const compile = [...self].filter(([name]) => /^V8\.(Parse|PreParse|Compile|CollectSourcePositions)/.test(name)).reduce((sum, [, v]) => sum + v, 0);
+		console.log(`  -- JavaScript parse and compile on the main thread: ${compile.toFixed(0)} ms`);
+		// Whether V8 used a code cache for each of the app's scripts or compiled it from source.
+		const origin = new URL(server.url).origin;
+		const scriptCompiles = events.filter((e) => e.pid === main.pid && (e.name === 'v8.compile' || e.name === 'v8.compileModule'));
+		const ours = scriptCompiles.filter((e) => String(e.args?.data?.url ?? '').startsWith(origin));
+		const cached = ours.filter((e) => Number((e.args?.data as { consumedCacheSize?: number } | undefined)?.consumedCacheSize ?? 0) > 0);
+		console.log(`  -- the app's scripts: ${ours.length} compiled, ${cached.length} from a code cache`);
+		for (const e of ours) {
+			const data = (e.args?.data ?? {}) as { url?: string; consumedCacheSize?: number; cacheRejected?: boolean; streamed?: boolean };
+			const cache = data.consumedCacheSize ? `code cache ${data.consumedCacheSize} B` : data.cacheRejected ? 'code cache rejected' : 'no code cache';
+			console.log(`  ${e.name === 'v8.compileModule' ? 'module' : 'script'} ${String(data.url).replace(origin, '')}: ${cache}${data.streamed ? ', streamed' : ''}`);
+		}
+		await context.close();
+	}
+} finally {
+	rmSync(profile, { recursive: true, force: true });
+	await server.stop();
+}
