@@ -1,7 +1,14 @@
-import { argon2id } from 'hash-wasm';
 import { CryptoError } from './CryptoError';
 import { utf8Bytes } from './encoding';
 import type { KdfParams } from './kdfParams';
+
+/**
+ * argon2id (WebAssembly) is loaded on first use or by this call, not with the unlock screen: the
+ * app calls it while the unlock screen waits for the password (`device.prefetch`).
+ */
+export function loadArgon2() {
+	return import('hash-wasm');
+}
 
 /**
  * Derives the key that wraps the data key, from a secret the user types.
@@ -20,6 +27,7 @@ export async function deriveWrappingKey(
 ): Promise<CryptoKey> {
 	if (password.length === 0) throw new CryptoError('invalid-input');
 	if (params.algorithm === 'argon2id') {
+		const { argon2id } = await loadArgon2();
 		const derived = await argon2id({
 			password: utf8Bytes(password),
 			salt,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { devicePolicySchema } from '$lib/shared/sync';
 import { roles } from '$lib/shared/domain';
 import type { MetaRow, SealedFields } from './CarnetDb';
+import { failedUnlocksRow, getFailedUnlocks } from './failedUnlocks';
 import { openRow, sealValue, type SealedTable } from './sealedTable';
 import { requireDb } from './session';
 import { guardWrite } from './writeGuard';
@@ -44,8 +45,8 @@ function metaTable<K extends SealedMetaKey>(key: K): SealedTable<{ key: K; value
 
 /** Reads a value; `undefined` when never set (or quarantined). Encrypted keys need the store unlocked. */
 export async function getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {
+	if (key === 'failedUnlocks') return (await getFailedUnlocks()) as MetaValues[K] | undefined;
 	const row = await requireDb().meta.get(key);
-	if (key === 'failedUnlocks') return row && 'clear' in row ? (row.clear as MetaValues[K]) : undefined;
 	const opened = await openRow(metaTable(key as SealedMetaKey), row as ({ key: string } & SealedFields) | undefined);
 	return opened?.value as MetaValues[K] | undefined;
 }
@@ -59,7 +60,7 @@ export async function setMeta<K extends MetaKey>(key: K, value: MetaValues[K]): 
 
 /** The row `setMeta` would write, to include it in a larger transaction. */
 export async function metaRow<K extends MetaKey>(key: K, value: MetaValues[K]): Promise<MetaRow> {
-	if (key === 'failedUnlocks') return { key, clear: value as number };
+	if (key === 'failedUnlocks') return failedUnlocksRow(value as number);
 	const sealedKey = key as SealedMetaKey;
 	return sealValue(metaTable(sealedKey), { key: sealedKey, value: value as MetaValues[SealedMetaKey] });
 }

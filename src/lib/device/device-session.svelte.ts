@@ -1,23 +1,27 @@
-import {
-	StoreError,
-	closeStore,
-	countOutbox,
-	createKeyring,
-	currentStoreName,
-	getMeta,
-	hasKeyring,
-	openStore,
-	openStoreByName,
-	requestPersistentStorage,
-	rewrapKeyring,
-	setMeta,
-	unlockKeyring,
-	wipeStore
-} from '$lib/db';
-import { setJournalSecret } from '$lib/journal';
+// The unlock screen is reached through this module: it imports the store's modules one by one,
+// and loads the encrypted tables (zod schemas), the journal and the sync engine only when it
+// needs them, after the screen is shown (ARCHITECTURE.md, "App start").
+import { StoreError } from '$lib/db/StoreError';
+import { closeStore, currentStoreName, openStore, openStoreByName } from '$lib/db/session';
+import { createKeyring, hasKeyring, rewrapKeyring, unlockKeyring } from '$lib/db/keyring';
+import { wipeStore } from '$lib/db/wipeStore';
+import { loadArgon2 } from '$lib/crypto';
 import { lockManager } from '$lib/lock';
 import { session, type Me } from '$lib/session/session-manager.svelte';
-import { sync } from '$lib/sync';
+
+type SyncManager = (typeof import('$lib/sync'))['sync'];
+
+/** The sync engine once loaded (after the first unlock or sign-in); null before. */
+let loadedSync: SyncManager | null = null;
+
+async function syncEngine(): Promise<SyncManager> {
+	loadedSync ??= (await import('$lib/sync')).sync;
+	return loadedSync;
+}
+
+const store = () => import('$lib/db');
+
+let prefetched = false;
 
 /** localStorage key of the last store name (a hash; no user id or name is kept in clear). */
 const LAST_STORE_KEY = 'carnet.store';
@@ -48,7 +52,7 @@ class DeviceSession {
 	constructor() {
 		session.onPasswordChange((oldPassword, newPassword) => this.passwordChanged(oldPassword, newPassword));
 		lockManager.onLock(() => {
-			sync.stop();
+			loadedSync?.stop();
 			if (this.phase === 'unlocked') this.phase = 'locked';
 		});
 	}
@@ -79,6 +83,20 @@ class DeviceSession {
 	}
 
 	/**
+	 * While the unlock screen waits for the password: loads, at idle time, what unlocking and the
+	 * unlocked app need (argon2id, the store's schemas, the journal, the sync engine), so that
+	 * neither the KDF nor the caseload waits for them. Once per page; a failure is left to the
+	 * real use to report.
+	 */
+	prefetch(): void {
+		if (prefetched || typeof window === 'undefined') return;
+		prefetched = true;
+		const load = () => void Promise.all([loadArgon2(), store(), import('$lib/journal'), syncEngine()]).catch(() => {});
+		if ('requestIdleCallback' in window) window.requestIdleCallback(load, { timeout: 1_000 });
+		else setTimeout(load, 300);
+	}
+
+	/**
 	 * Right after an online sign-in (the password is at hand once): creates the keyring on a new
 	 * device, or unlocks the existing one. When the account password changed elsewhere, the old
 	 * keyring cannot be opened: with nothing unsynced it is replaced; otherwise the unlock screen
@@ -94,7 +112,7 @@ class DeviceSession {
 				await unlockKeyring(password);
 			} catch (error) {
 				if (!(error instanceof StoreError && error.code === 'wrong-password')) throw error;
-				if ((await countOutbox()) > 0) {
+				if ((await (await store()).countOutbox()) > 0) {
 					this.message = 'Votre mot de passe a changé depuis la dernière utilisation de cet appareil. Saisissez l’ancien mot de passe pour récupérer les notes non synchronisées.';
 					return 'needs-previous-password';
 				}
@@ -109,6 +127,11 @@ class DeviceSession {
 
 	/** After unlock: policy, journal key, offline limit, then sync. */
 	async afterUnlock(): Promise<void> {
+		const [{ getMeta, setMeta, requestPersistentStorage }, { setJournalSecret }, sync] = await Promise.all([
+			store(),
+			import('$lib/journal'),
+			syncEngine()
+		]);
 		const secret = await getMeta('journalSecret');
 		if (secret) await setJournalSecret(secret);
 		const policy = await getMeta('policy');
@@ -155,7 +178,9 @@ class DeviceSession {
 	 */
 	async signOut(): Promise<boolean> {
 		this.message = null;
+		const { countOutbox } = await store();
 		if (currentStoreName() && !lockManager.locked) {
+			const sync = await syncEngine();
 			await sync.syncNow();
 			const unsynced = await countOutbox();
 			if (unsynced > 0) {
@@ -169,7 +194,7 @@ class DeviceSession {
 			this.message = 'Déverrouillez et synchronisez d’abord : des éléments ne sont pas encore envoyés.';
 			return false;
 		}
-		sync.stop();
+		loadedSync?.stop();
 		lockManager.lock('logout');
 		if (currentStoreName()) await wipeStore();
 		closeStore();

@@ -1,14 +1,11 @@
 import { KDF_SALT_BYTES, deriveWrappingKey, randomBytes, type KdfParams } from '$lib/crypto';
-import {
-	StoreError,
-	getMeta,
-	isUnlocked,
-	lockKeyring,
-	setMeta,
-	unlockKeyring,
-	unlockWithWrappedKey,
-	wipeStore
-} from '$lib/db';
+// The store's modules one by one, not `$lib/db`: the unlock screen loads this module, and the
+// encrypted tables' schemas (zod) are loaded only once the store is open (ARCHITECTURE.md).
+import { StoreError } from '$lib/db/StoreError';
+import { isUnlocked } from '$lib/db/session';
+import { lockKeyring, unlockKeyring, unlockWithWrappedKey } from '$lib/db/keyring';
+import { getFailedUnlocks, setFailedUnlocks } from '$lib/db/failedUnlocks';
+import { wipeStore } from '$lib/db/wipeStore';
 import type { DevicePolicy } from '$lib/shared/sync';
 import {
 	ACTIVITY_EVENTS,
@@ -89,7 +86,7 @@ export class LockManager {
 
 	/** Reads the persisted failure count (for the warning before the first try). */
 	async load(): Promise<void> {
-		this.failedAttempts = (await getMeta('failedUnlocks')) ?? 0;
+		this.failedAttempts = (await getFailedUnlocks()) ?? 0;
 	}
 
 	/** Applies the organisation's idle timeout (`DevicePolicy.lockTimeoutSeconds`), within bounds. */
@@ -149,27 +146,28 @@ export class LockManager {
 		if (this.busy) return 'busy';
 		this.busy = true;
 		try {
-			const failures = (await getMeta('failedUnlocks')) ?? 0;
+			const failures = (await getFailedUnlocks()) ?? 0;
 			if (failures >= MAX_PASSWORD_ATTEMPTS) return await this.#wipe();
-			await setMeta('failedUnlocks', failures + 1);
+			await setFailedUnlocks(failures + 1);
 			const pinSetup = options.pin ? await this.#derivePinKey(options.pin) : null;
 			let rewrapped: Uint8Array<ArrayBuffer> | null;
 			try {
 				({ rewrapped } = await unlockKeyring(password, { rewrapUnder: pinSetup?.key }));
 			} catch (error) {
 				if (!(error instanceof StoreError && error.code === 'wrong-password')) {
-					await setMeta('failedUnlocks', failures);
+					await setFailedUnlocks(failures);
 					throw error;
 				}
 				this.failedAttempts = failures + 1;
 				return this.failedAttempts >= MAX_PASSWORD_ATTEMPTS ? await this.#wipe() : 'wrong-password';
 			}
-			await setMeta('failedUnlocks', 0);
+			await setFailedUnlocks(0);
 			this.failedAttempts = 0;
 			if (pinSetup && rewrapped) {
 				this.#pin = { wrappedKey: rewrapped, salt: pinSetup.salt };
 				this.pinAttemptsLeft = MAX_PIN_ATTEMPTS;
 			}
+			const { getMeta } = await import('$lib/db/meta');
 			const policy = await getMeta('policy');
 			if (policy) this.applyPolicy(policy);
 			this.#opened();

@@ -1,0 +1,75 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/**
+ * What the browser loads before the unlock screen (ARCHITECTURE.md, "App start"): the client
+ * entry and the nodes of the route, as the built app's own manifest lists them (SvelteKit
+ * preloads exactly these). The encrypted tables' zod schemas, argon2id's WebAssembly and the
+ * sync engine are loaded after the screen is shown; a static import that pulls them back onto
+ * this path fails here. Reads the build that `npm test` makes before Vitest.
+ */
+
+const build = 'build';
+const serverChunks = join(build, 'server', 'chunks');
+
+/** Strings that only these modules put in the bundle. */
+const markers = {
+	zod: 'ZodError',
+	'argon2id (WebAssembly)': 'AGFzbQ', // base64 of "\0asm", the start of an embedded WebAssembly module
+	'sync engine': 'heldCaseIds'
+};
+
+function fileIn(dir: string, prefix: string): string {
+	const name = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.js'));
+	if (!name) throw new Error(`no ${prefix}*.js in ${dir}: has the SvelteKit build layout changed?`);
+	return join(dir, name);
+}
+
+/** The client files SvelteKit loads for a route: the entry's imports and each node's imports. */
+function startFiles(route: string): string[] {
+	const manifest = readFileSync(fileIn(serverChunks, 'manifest.js-'), 'utf8');
+	const entry = /client: \{[^}]*?imports:(\[[^\]]*\])/.exec(manifest);
+	const page = new RegExp(`id: "${route}",[^}]*?page: \\{ layouts: \\[([^\\]]*)\\], errors: \\[[^\\]]*\\], leaf: (\\d+) \\}`).exec(manifest);
+	if (!entry || !page) throw new Error(`route ${route} or the client entry not found in the manifest`);
+	const nodes = [...page[1].split(',').filter((n) => n.trim() !== ''), page[2]].map(Number);
+	const files = new Set<string>(JSON.parse(entry[1]) as string[]);
+	for (const node of nodes) {
+		const source = readFileSync(fileIn(join(serverChunks, 'nodes'), `${node}.js-`), 'utf8');
+		const imports = /const imports = (\[[^\]]*\]);/.exec(source);
+		if (!imports) throw new Error(`node ${node}: no imports list`);
+		for (const file of JSON.parse(imports[1]) as string[]) files.add(file);
+	}
+	return [...files];
+}
+
+function allClientScripts(dir = join(build, 'client', '_app', 'immutable')): string[] {
+	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+		entry.isDirectory() ? allClientScripts(join(dir, entry.name)) : entry.name.endsWith('.js') ? [join(dir, entry.name)] : []
+	);
+}
+
+describe('the unlock screen loads neither the schemas, nor argon2id, nor the sync engine', () => {
+	test('the build is there', () => {
+		expect(existsSync(serverChunks), 'build/ missing: run `npx vite build` first (npm test does)').toBe(true);
+	});
+
+	test('each marker is in the build (so its absence below means something)', () => {
+		const all = allClientScripts().map((file) => readFileSync(file, 'utf8'));
+		for (const [what, marker] of Object.entries(markers)) {
+			expect(all.some((source) => source.includes(marker)), `${what} (${marker}) not found in any client script`).toBe(true);
+		}
+	});
+
+	// /app is where a worker's device starts (the prerendered offline shell's router goes there).
+	test('/app: no marker in the scripts loaded before the route renders', () => {
+		const files = startFiles('/app');
+		expect(files.length).toBeGreaterThan(3);
+		for (const file of files) {
+			const source = readFileSync(join(build, 'client', file), 'utf8');
+			for (const [what, marker] of Object.entries(markers)) {
+				expect(source.includes(marker), `${file} holds ${what} (${marker}), on the start path of /app`).toBe(false);
+			}
+		}
+	});
+});
