@@ -7,7 +7,7 @@ import type { KdfParams } from './kdfParams';
  * app calls it while the unlock screen waits for the password (`device.prefetch`).
  */
 export function loadArgon2() {
-	return import('hash-wasm');
+	return import('./argon2');
 }
 
 /**
