@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
-import { chromium, type BrowserContext, type Page } from 'playwright';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright';
 import { hashPassword } from '../../server/auth/password';
 import { chromiumArgs, chromiumPath } from '../../tests/support/chromium';
 import { serveHarness } from '../browser/bundleHarness';
@@ -181,16 +181,39 @@ export async function signInSyncUser(page: Page): Promise<void> {
 }
 
 /**
+ * For the developer tools: gives the sync user the bench's password (on the bench database) and
+ * returns a new browser profile signed in on `baseUrl` (keyring, first sync, service worker).
+ */
+export async function signedInProfile(databaseUrl: string, baseUrl: string, prefix: string): Promise<string> {
+	const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+	try {
+		await setSyncUserPassword(sql);
+	} finally {
+		await sql.end({ timeout: 1 });
+	}
+	const profile = mkdtempSync(join(tmpdir(), prefix));
+	const context = await launchAppProfile(profile, baseUrl);
+	await signInSyncUser(context.pages()[0] ?? (await context.newPage()));
+	await context.close();
+	return profile;
+}
+
+/** A fresh browser process on `profile`, offline, its page's main thread throttled at `rate` before any navigation. */
+export async function launchOffline(profile: string, baseUrl: string, rate: number): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession }> {
+	const context = await launchAppProfile(profile, baseUrl);
+	await context.setOffline(true);
+	const page = context.pages()[0] ?? (await context.newPage());
+	return { context, page, cdp: await throttle(page, rate) };
+}
+
+/**
  * One offline start: a fresh browser process on `profile` (signed in before, service worker
  * installed), offline, throttled before navigation; ms from navigation start to an enabled
  * "Déverrouiller" button beside a password field. Fails unless the service worker served it.
  */
 export async function measureOfflineStart(profile: string, baseUrl: string, rate: number, log: (line: string) => void): Promise<number> {
-	const context = await launchAppProfile(profile, baseUrl);
+	const { context, page } = await launchOffline(profile, baseUrl, rate);
 	try {
-		await context.setOffline(true);
-		const page = context.pages()[0] ?? (await context.newPage());
-		await throttle(page, rate);
 		await page.addInitScript(UNLOCK_READY_PROBE);
 		await page.goto('/app');
 		await page

@@ -3,13 +3,11 @@
 // it. Each build has its own server, origin and browser profile (signed in once).
 //   npx tsx bench/tools/abOfflineStart.ts <old build dir, e.g. /tmp/old/build> [pairs, default 8] [rate, default 4]
 // The new build is bench/.cache/app (npm run bench builds it; or copy build/ there).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import postgres from 'postgres';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { benchDatabaseUrl, benchPortBase } from '../config';
 import { appDir, startApp, type AppServer } from '../lib/appServer';
-import { launchAppProfile, measureOfflineStart, setSyncUserPassword, signInSyncUser } from '../scenarios/browser';
+import { measureOfflineStart, signedInProfile } from '../scenarios/browser';
 
 const oldEntry = resolve(process.argv[2] ?? '/tmp/old/build', 'index.js');
 const pairs = Number(process.argv[3] ?? 8);
@@ -26,18 +24,13 @@ async function start(entry: string, port: number): Promise<AppServer> {
 	}
 }
 
-const sql = postgres(benchDatabaseUrl, { max: 1, onnotice: () => {} });
-await setSyncUserPassword(sql);
-await sql.end({ timeout: 1 });
 const builds = [
-	{ name: 'old', server: await start(oldEntry, benchPortBase + 12), profile: mkdtempSync(join(tmpdir(), 'carnet-ab-old-')), ms: [] as number[] },
-	{ name: 'new', server: await start(resolve(appDir, 'index.js'), benchPortBase + 13), profile: mkdtempSync(join(tmpdir(), 'carnet-ab-new-')), ms: [] as number[] }
+	{ name: 'old', server: await start(oldEntry, benchPortBase + 12), profile: '', ms: [] as number[] },
+	{ name: 'new', server: await start(resolve(appDir, 'index.js'), benchPortBase + 13), profile: '', ms: [] as number[] }
 ];
 try {
 	for (const build of builds) {
-		const context = await launchAppProfile(build.profile, build.server.url);
-		await signInSyncUser(context.pages()[0] ?? (await context.newPage()));
-		await context.close();
+		build.profile = await signedInProfile(benchDatabaseUrl, build.server.url, `carnet-ab-${build.name}-`);
 		await measureOfflineStart(build.profile, build.server.url, rate, log); // warms the profile's disk caches
 	}
 	for (let i = 0; i < pairs; i++) {
@@ -50,6 +43,6 @@ try {
 } finally {
 	for (const build of builds) {
 		await build.server.stop();
-		rmSync(build.profile, { recursive: true, force: true });
+		if (build.profile) rmSync(build.profile, { recursive: true, force: true });
 	}
 }

@@ -2,14 +2,11 @@
 // profile of the page from navigation to the enabled unlock button (CDP, sampling every 100 µs),
 // printing where the main thread's time goes (self time by function, and by script).
 //   npx tsx bench/tools/profileOfflineStart.ts [rate, default 4]
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import postgres from 'postgres';
 import { benchDatabaseUrl, benchPortBase } from '../config';
 import { appDir, startApp } from '../lib/appServer';
-import { launchAppProfile, setSyncUserPassword, signInSyncUser } from '../scenarios/browser';
+import { launchOffline, signedInProfile } from '../scenarios/browser';
 
 const rate = Number(process.argv[2] ?? 4);
 // Built with source maps (`npx vite build --sourcemap true`, copied to bench/.cache/app), the
@@ -29,22 +26,14 @@ function originalModule(url: string, line: number, column: number): string | nul
 	const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
 	return nm ? nm[1] : source.replace(/^(\.\.\/)+/, '');
 }
-const sql = postgres(benchDatabaseUrl, { max: 1, onnotice: () => {} });
-await setSyncUserPassword(sql);
-await sql.end({ timeout: 1 });
 const server = await startApp(benchDatabaseUrl, benchPortBase + 10);
-const profile = mkdtempSync(join(tmpdir(), 'carnet-offline-profile-'));
+const profile = await signedInProfile(benchDatabaseUrl, server.url, 'carnet-offline-profile-').catch(async (error) => {
+	await server.stop();
+	throw error;
+});
 try {
-	let context = await launchAppProfile(profile, server.url);
-	let page = context.pages()[0] ?? (await context.newPage());
-	await signInSyncUser(page);
-	await context.close();
 	for (let run = 0; run < 2; run++) {
-		context = await launchAppProfile(profile, server.url);
-		await context.setOffline(true);
-		page = context.pages()[0] ?? (await context.newPage());
-		const cdp = await context.newCDPSession(page);
-		await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+		const { context, page, cdp } = await launchOffline(profile, server.url, rate);
 		await cdp.send('Profiler.enable');
 		await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 		await cdp.send('Profiler.start');

@@ -2,34 +2,23 @@
 // (devtools timeline and V8 categories), printing where the page's main thread spends the time
 // a CPU profile shows as "(program)": script compilation, HTML parsing, style, layout...
 //   npx tsx bench/tools/traceOfflineStart.ts [rate, default 4] [launches, default 2; the last is reported]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import postgres from 'postgres';
+import { rmSync } from 'node:fs';
 import { benchDatabaseUrl, benchPortBase } from '../config';
 import { startApp } from '../lib/appServer';
-import { launchAppProfile, setSyncUserPassword, signInSyncUser } from '../scenarios/browser';
+import { launchOffline, signedInProfile } from '../scenarios/browser';
 
 type TraceEvent = { name: string; cat: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: { name?: string; data?: { url?: string } } };
 
 const rate = Number(process.argv[2] ?? 4);
 const launches = Number(process.argv[3] ?? 2);
-const sql = postgres(benchDatabaseUrl, { max: 1, onnotice: () => {} });
-await setSyncUserPassword(sql);
-await sql.end({ timeout: 1 });
 const server = await startApp(benchDatabaseUrl, benchPortBase + 11);
-const profile = mkdtempSync(join(tmpdir(), 'carnet-offline-trace-'));
+const profile = await signedInProfile(benchDatabaseUrl, server.url, 'carnet-offline-trace-').catch(async (error) => {
+	await server.stop();
+	throw error;
+});
 try {
-	let context = await launchAppProfile(profile, server.url);
-	let page = context.pages()[0] ?? (await context.newPage());
-	await signInSyncUser(page);
-	await context.close();
 	for (let run = 0; run < launches; run++) {
-		context = await launchAppProfile(profile, server.url);
-		await context.setOffline(true);
-		page = context.pages()[0] ?? (await context.newPage());
-		const cdp = await context.newCDPSession(page);
-		await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+		const { context, page, cdp } = await launchOffline(profile, server.url, rate);
 		const events: TraceEvent[] = [];
 		cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
 		const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
