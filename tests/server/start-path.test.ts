@@ -30,7 +30,8 @@ function fileIn(dir: string, prefix: string): string {
 function startFiles(route: string): string[] {
 	const manifest = readFileSync(fileIn(serverChunks, 'manifest.js-'), 'utf8');
 	const entry = /client: \{[^}]*?imports:(\[[^\]]*\])/.exec(manifest);
-	const page = new RegExp(`id: "${route}",[^}]*?page: \\{ layouts: \\[([^\\]]*)\\], errors: \\[[^\\]]*\\], leaf: (\\d+) \\}`).exec(manifest);
+	const id = route.replace(/[[\]]/g, '\\$&');
+	const page = new RegExp(`id: "${id}",(?:(?!id: ")[\\s\\S])*?page: \\{ layouts: \\[([^\\]]*)\\], errors: \\[[^\\]]*\\], leaf: (\\d+) \\}`).exec(manifest);
 	if (!entry || !page) throw new Error(`route ${route} or the client entry not found in the manifest`);
 	const nodes = [...page[1].split(',').filter((n) => n.trim() !== ''), page[2]].map(Number);
 	const files = new Set<string>(JSON.parse(entry[1]) as string[]);
@@ -61,15 +62,18 @@ describe('the unlock screen loads neither the schemas, nor argon2id, nor the syn
 		}
 	});
 
-	// /app is where a worker's device starts (the prerendered offline shell's router goes there).
-	test('/app: no marker in the scripts loaded before the route renders', () => {
-		const files = startFiles('/app');
-		expect(files.length).toBeGreaterThan(3);
-		for (const file of files) {
-			const source = readFileSync(join(build, 'client', file), 'utf8');
-			for (const [what, marker] of Object.entries(markers)) {
-				expect(source.includes(marker), `${file} holds ${what} (${marker}), on the start path of /app`).toBe(false);
+	// Where a worker's device starts or reloads: the caseload (the prerendered offline shell's router
+	// goes there), a case, the note editor.
+	for (const route of ['/app', '/app/dossier/[id]', '/app/dossier/[id]/note']) {
+		test(`${route}: no marker in the scripts loaded before the route renders`, () => {
+			const files = startFiles(route);
+			expect(files.length).toBeGreaterThan(3);
+			for (const file of files) {
+				const source = readFileSync(join(build, 'client', file), 'utf8');
+				for (const [what, marker] of Object.entries(markers)) {
+					expect(source.includes(marker), `${file} holds ${what} (${marker}), on the start path of ${route}`).toBe(false);
+				}
 			}
-		}
-	});
+		});
+	}
 });
