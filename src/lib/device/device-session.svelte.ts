@@ -21,7 +21,10 @@ async function syncEngine(): Promise<SyncManager> {
 
 const store = () => import('$lib/db');
 
-let prefetched = false;
+/** What the unlocked app needs beyond the unlock screen: the encrypted tables, the journal, the sync engine. */
+function unlockedModules() {
+	return Promise.all([store(), import('$lib/journal'), syncEngine()]);
+}
 
 /** localStorage key of the last store name (a hash; no user id or name is kept in clear). */
 const LAST_STORE_KEY = 'carnet.store';
@@ -48,6 +51,7 @@ class DeviceSession {
 	phase = $state<DevicePhase>('checking');
 	/** French sentence for the last refusal (sign-out while offline with unsynced work...). */
 	message = $state<string | null>(null);
+	#prefetched = false;
 
 	constructor() {
 		session.onPasswordChange((oldPassword, newPassword) => this.passwordChanged(oldPassword, newPassword));
@@ -89,9 +93,9 @@ class DeviceSession {
 	 * real use to report.
 	 */
 	prefetch(): void {
-		if (prefetched || typeof window === 'undefined') return;
-		prefetched = true;
-		const load = () => void Promise.all([loadArgon2(), store(), import('$lib/journal'), syncEngine()]).catch(() => {});
+		if (this.#prefetched || typeof window === 'undefined') return;
+		this.#prefetched = true;
+		const load = () => void Promise.all([loadArgon2(), unlockedModules()]).catch(() => {});
 		if ('requestIdleCallback' in window) window.requestIdleCallback(load, { timeout: 1_000 });
 		else setTimeout(load, 300);
 	}
@@ -127,11 +131,7 @@ class DeviceSession {
 
 	/** After unlock: policy, journal key, offline limit, then sync. */
 	async afterUnlock(): Promise<void> {
-		const [{ getMeta, setMeta, requestPersistentStorage }, { setJournalSecret }, sync] = await Promise.all([
-			store(),
-			import('$lib/journal'),
-			syncEngine()
-		]);
+		const [{ getMeta, setMeta, requestPersistentStorage }, { setJournalSecret }, sync] = await unlockedModules();
 		const secret = await getMeta('journalSecret');
 		if (secret) await setJournalSecret(secret);
 		const policy = await getMeta('policy');
