@@ -30,7 +30,7 @@ export default defineConfig({
 			workbox: {
 				// The app shell only: code, styles, icons and the prerendered /shell page. No API
 				// response and no case data is ever cached (case data lives encrypted in IndexedDB).
-				globPatterns: ['client/**/*.{js,css,ico,png,svg,webmanifest}', 'prerendered/**/*.html'],
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webmanifest,wasm}', 'prerendered/**/*.html'],
 				navigateFallback: '/shell',
 				navigateFallbackDenylist: [/^\/trpc/, /^\/healthz/],
 				runtimeCaching: [],

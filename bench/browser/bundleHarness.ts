@@ -1,6 +1,28 @@
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { BrowserContext } from 'playwright';
+
+/**
+ * Vite's `*.wasm?init` imports (src/lib/crypto/argon2.ts) for esbuild: a function that
+ * instantiates the module, its bytes inlined.
+ */
+const wasmInit: Plugin = {
+	name: 'wasm-init',
+	setup(pluginBuild) {
+		const require = createRequire(resolve('package.json'));
+		pluginBuild.onResolve({ filter: /\.wasm\?init$/ }, (args) => ({
+			path: require.resolve(args.path.replace(/\?init$/, '')),
+			namespace: 'wasm-init'
+		}));
+		pluginBuild.onLoad({ filter: /.*/, namespace: 'wasm-init' }, async (args) => ({
+			contents: `const bytes = Uint8Array.from(atob(${JSON.stringify((await readFile(args.path)).toString('base64'))}), (c) => c.charCodeAt(0));
+export default (imports) => WebAssembly.instantiate(bytes, imports).then((result) => result.instance);`,
+			loader: 'js'
+		}));
+	}
+};
 
 type BundleOptions = { minify?: boolean; root?: string };
 
@@ -22,6 +44,7 @@ async function bundle(entry: string, options: BundleOptions): Promise<string> {
 		alias: { $lib: resolve(root, 'src/lib'), $server: resolve(root, 'server') },
 		nodePaths: [resolve('node_modules')],
 		define: { 'process.env.NODE_ENV': '"production"' },
+		plugins: [wasmInit],
 		logLevel: 'warning'
 	});
 	return result.outputFiles[0].text;

@@ -3,7 +3,8 @@ import { DEFAULT_KDF_PARAMS } from '../../src/lib/crypto/kdfParams';
 
 /**
  * How fast this host is right now, on fixed work in this Node process (one thread, no I/O):
- * the app's own argon2id (same WASM, shipped parameters) and a JSON round trip of 3,000
+ * argon2id with the shipped parameters in hash-wasm's WebAssembly (the app's KDF until the sixth
+ * round; kept so that runs of different rounds compare) and a JSON round trip of 3,000
  * note-like records. Measured at the start and at the end of a run, beside the figures, so that
  * runs on different days (or a host that slowed down mid-run) can be compared: a shared host's
  * speed varies by 2–3× within a day here (BENCHMARKS.md).

@@ -2,12 +2,30 @@ import { CryptoError } from './CryptoError';
 import { utf8Bytes } from './encoding';
 import type { KdfParams } from './kdfParams';
 
+let argon2: typeof import('./argon2') | null = null;
+
 /**
  * argon2id (WebAssembly) is loaded on first use or by this call, not with the unlock screen: the
  * app calls it while the unlock screen waits for the password (`device.prefetch`).
  */
-export function loadArgon2() {
-	return import('./argon2');
+export async function loadArgon2() {
+	argon2 = await import('./argon2');
+	return argon2;
+}
+
+/**
+ * While the unlock screen waits for the password: loads argon2id and commits the memory a
+ * derivation with `params` will use, so that pressing "Déverrouiller" costs the passes only.
+ * The memory is held until `releaseKdfMemory` (the app calls it once unlocked).
+ */
+export async function prepareKdf(params: KdfParams): Promise<void> {
+	if (params.algorithm !== 'argon2id') return;
+	await (await loadArgon2()).prepare(params.memoryKiB);
+}
+
+/** Lets the KDF's memory (64 MiB with the shipped parameters) be reclaimed. No-op if argon2id never loaded. */
+export function releaseKdfMemory(): void {
+	argon2?.release();
 }
 
 /**
@@ -28,17 +46,13 @@ export async function deriveWrappingKey(
 	if (password.length === 0) throw new CryptoError('invalid-input');
 	if (params.algorithm === 'argon2id') {
 		const { argon2id } = await loadArgon2();
-		const derived = await argon2id({
+		const raw = await argon2id({
 			password: utf8Bytes(password),
 			salt,
-			memorySize: params.memoryKiB,
+			memoryKiB: params.memoryKiB,
 			iterations: params.iterations,
-			parallelism: params.parallelism,
-			hashLength: 32,
-			outputType: 'binary'
+			parallelism: params.parallelism
 		});
-		const raw = new Uint8Array(derived);
-		derived.fill(0);
 		try {
 			return await crypto.subtle.importKey('raw', raw, 'AES-KW', false, ['wrapKey', 'unwrapKey']);
 		} finally {

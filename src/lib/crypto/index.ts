@@ -12,7 +12,7 @@ export {
 	type Argon2idParams,
 	type Pbkdf2Params
 } from './kdfParams';
-export { deriveWrappingKey, loadArgon2 } from './deriveWrappingKey';
+export { deriveWrappingKey, loadArgon2, prepareKdf, releaseKdfMemory } from './deriveWrappingKey';
 export { createDataKey, unwrapDataKey, wrapDataKey } from './dataKey';
 export { type Envelope, type RecordBinding, bindingAad } from './envelope';
 export { encryptRecord } from './encryptRecord';

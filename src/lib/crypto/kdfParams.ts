@@ -11,7 +11,7 @@ export type Argon2idParams = {
 	memoryKiB: number;
 	/** Passes over memory (argon2 "t"). */
 	iterations: number;
-	/** Lanes (argon2 "p"); 1, since hash-wasm runs on one thread anyway. */
+	/** Lanes (argon2 "p"); 1, since the WebAssembly runs on one thread anyway. */
 	parallelism: number;
 };
 

@@ -6,6 +6,7 @@ export { StoreError, type StoreErrorCode } from './StoreError';
 export { openStore, openStoreByName, currentStoreName, closeStore, storeNameFor, isStoreOpen, isUnlocked } from './session';
 export {
 	hasKeyring,
+	prepareUnlock,
 	createKeyring,
 	unlockKeyring,
 	unlockWithWrappedKey,

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
+import { DEFAULT_KDF_PARAMS, loadArgon2, type KdfParams } from '$lib/crypto';
 import {
 	createKeyring,
 	hasKeyring,
 	isUnlocked,
 	listCaseload,
 	lockKeyring,
+	prepareUnlock,
 	putPullPage,
 	rewrapKeyring,
 	storeNameFor,
@@ -75,6 +76,20 @@ test('rewrapKeyring changes the password without re-encrypting records', async (
 	expect((await readRow(dbName, 'keyring', 'current')).kdf).toEqual(stronger);
 	expect(await readRow(dbName, 'notes', caseload.notes[0].id)).toEqual(noteBefore);
 	expect((await listCaseload()).items).toHaveLength(3);
+});
+
+test('the KDF memory prepared on the unlock screen is kept for a retry and released once unlocked', async () => {
+	const { held } = await loadArgon2();
+	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
+	expect(held()).toBe(false);
+	lockKeyring();
+	await prepareUnlock();
+	expect(held()).toBe(true);
+	await expect(unlockKeyring('faux')).rejects.toMatchObject({ code: 'wrong-password' });
+	expect(held()).toBe(true);
+	await unlockKeyring(PASSWORD);
+	expect(isUnlocked()).toBe(true);
+	expect(held()).toBe(false);
 });
 
 test('the shipped KDF parameters work end to end (timed for the report, not asserted)', async () => {

@@ -3,7 +3,9 @@ import {
 	chooseKdfParams,
 	createDataKey,
 	deriveWrappingKey,
+	prepareKdf,
 	randomBytes,
+	releaseKdfMemory,
 	unwrapDataKey,
 	wrapDataKey,
 	CryptoError,
@@ -44,6 +46,15 @@ export async function createKeyring(password: string, options: { kdfParams?: Kdf
 		})
 	);
 	installDataKey(dataKey);
+}
+
+/**
+ * While the unlock screen waits for the password: loads the KDF and commits its memory for this
+ * keyring's parameters (see `prepareKdf`). Does nothing without a keyring.
+ */
+export async function prepareUnlock(): Promise<void> {
+	const row = await requireDb().keyring.get('current');
+	if (row) await prepareKdf(row.kdf);
 }
 
 /**
@@ -89,6 +100,7 @@ export async function rewrapKeyring(
 	const kdf = options.kdfParams ?? chooseKdfParams();
 	const salt = randomBytes(KDF_SALT_BYTES);
 	const newKey = await deriveWrappingKey(newPassword, salt, kdf);
+	releaseKdfMemory();
 	const wrappedKey = await mapWrongPassword(wrapDataKey(row.wrappedKey, oldKey, newKey));
 	const next: KeyringRow = { id: 'current', wrappedKey, salt, kdf, wrappedAt: new Date().toISOString() };
 	await guardWrite(() => db.transaction('rw', [db.keyring], () => db.keyring.put(next)));

@@ -1,4 +1,4 @@
-import { sha256Hex } from '$lib/crypto';
+import { releaseKdfMemory, sha256Hex } from '$lib/crypto';
 import { CarnetDb } from './CarnetDb';
 import { StoreError } from './StoreError';
 
@@ -72,10 +72,11 @@ export function isUnlocked(): boolean {
 	return dataKey !== null;
 }
 
-/** Installs the unlocked data key (from the keyring or the quick PIN). */
+/** Installs the unlocked data key (from the keyring or the quick PIN); the KDF's memory is no longer needed. */
 export function installDataKey(key: CryptoKey): void {
 	dataKey = key;
 	derivedKeys.clear();
+	releaseKdfMemory();
 }
 
 /** Drops the data key and every key derived from decrypted values. */

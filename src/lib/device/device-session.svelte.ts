@@ -3,9 +3,8 @@
 // needs them, after the screen is shown (ARCHITECTURE.md, "App start").
 import { StoreError } from '$lib/db/StoreError';
 import { closeStore, currentStoreName, openStore, openStoreByName } from '$lib/db/session';
-import { createKeyring, hasKeyring, rewrapKeyring, unlockKeyring } from '$lib/db/keyring';
+import { createKeyring, hasKeyring, prepareUnlock, rewrapKeyring, unlockKeyring } from '$lib/db/keyring';
 import { wipeStore } from '$lib/db/wipeStore';
-import { loadArgon2 } from '$lib/crypto';
 import { lockManager } from '$lib/lock';
 import { session, type Me } from '$lib/session/session-manager.svelte';
 
@@ -87,15 +86,17 @@ class DeviceSession {
 	}
 
 	/**
-	 * While the unlock screen waits for the password: loads, at idle time, what unlocking and the
-	 * unlocked app need (argon2id, the store's schemas, the journal, the sync engine), so that
-	 * neither the KDF nor the caseload waits for them. Once per page; a failure is left to the
-	 * real use to report.
+	 * Each time the unlock screen waits for the password: at idle time, loads argon2id and commits
+	 * the memory it will use for this keyring (see `prepareUnlock`), and, once per page, what the
+	 * unlocked app needs (the store's schemas, the journal, the sync engine), so that neither the
+	 * KDF nor the caseload waits for them after "Déverrouiller". A failure is left to the real use
+	 * to report.
 	 */
 	prefetch(): void {
-		if (this.#prefetched || typeof window === 'undefined') return;
+		if (typeof window === 'undefined') return;
+		const modules = !this.#prefetched;
 		this.#prefetched = true;
-		const load = () => void Promise.all([loadArgon2(), unlockedModules()]).catch(() => {});
+		const load = () => void Promise.all([prepareUnlock(), modules && unlockedModules()]).catch(() => {});
 		if ('requestIdleCallback' in window) window.requestIdleCallback(load, { timeout: 1_000 });
 		else setTimeout(load, 300);
 	}
