@@ -1,6 +1,6 @@
 // Developer tool, not part of `npm run bench`: offline start of two builds of the app, launch for
-// launch alternated (paired, so that the host's drift hits both alike), as offline_start measures
-// it. Each build has its own server, origin and browser profile (signed in once).
+// launch alternated (paired, so that the host's drift hits both alike), to the app's own unlock
+// screen (offline_start_app: the app's code path; an early form of the new build does not count). Each build has its own server, origin and browser profile (signed in once).
 //   npx tsx bench/tools/abOfflineStart.ts <old build dir, e.g. /tmp/old/build> [pairs, default 8] [rate, default 4]
 // The new build is bench/.cache/app (npm run bench builds it; or copy build/ there).
 import { rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ try {
 		await measureOfflineStart(build.profile, build.server.url, rate, log); // warms the profile's disk caches
 	}
 	for (let i = 0; i < pairs; i++) {
-		for (const build of i % 2 ? [...builds].reverse() : builds) build.ms.push(await measureOfflineStart(build.profile, build.server.url, rate, log));
+		for (const build of i % 2 ? [...builds].reverse() : builds) build.ms.push((await measureOfflineStart(build.profile, build.server.url, rate, log)).appMs);
 	}
 	const [old, now] = builds;
 	const ratios = now.ms.map((ms, i) => ms / old.ms[i]);
