@@ -40,6 +40,7 @@
 	});
 	function show() {
 		document.title = 'Carnet verrouillé — Carnet';
+		document.documentElement.setAttribute('data-early-unlock', '');
 		document.body.appendChild(section);
 		// Once the page can be rendered (its stylesheet loaded), unless the user is already elsewhere.
 		requestAnimationFrame(function () {

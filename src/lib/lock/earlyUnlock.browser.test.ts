@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { flushSync, mount, unmount } from 'svelte';
 import earlyUnlockScript from '../../../static/early-unlock.js?raw';
+import '../../app.css';
 import { createKeyring, isUnlocked } from '$lib/db';
 import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, openFreshStore } from '$lib/db/testing/fixtures';
 import { LockManager } from '$lib/lock';
@@ -31,6 +32,7 @@ afterEach(async () => {
 	if (component) unmount(component);
 	component = null;
 	document.body.innerHTML = '';
+	document.documentElement.removeAttribute('data-early-unlock');
 	await deleteAllDatabases();
 });
 
@@ -40,9 +42,8 @@ function runEarlyScript(pathname: string, storeName: string | null, doc: Documen
 	run({ pathname }, { getItem: (key: string) => (key === 'carnet.store' ? storeName : null) }, (callback: () => void) => timers.push(callback), doc);
 }
 
-function renderUnlockScreen() {
-	const target = document.createElement('div');
-	document.body.prepend(target);
+function renderUnlockScreen(target = document.createElement('div')) {
+	if (!target.isConnected) document.body.prepend(target);
 	component = mount(UnlockScreen, { target, props: { manager, onunlock: () => unlocked++ } });
 	flushSync();
 }
@@ -95,9 +96,14 @@ test('a password typed and submitted before the app is ready unlocks once the un
 	await userEvent.type(passwordField(), PASSWORD);
 	await userEvent.click(unlockButton());
 	const field = section()!.querySelector('input')!;
-	renderUnlockScreen();
+	// The app's own screens are hidden while the early form stands in for them (app.css).
+	const appRoot = document.createElement('div');
+	document.body.prepend(appRoot);
+	expect(getComputedStyle(appRoot).display).toBe('none');
+	renderUnlockScreen(appRoot);
 	expect(section()).toBeNull();
 	expect(field.value).toBe('');
+	expect(getComputedStyle(appRoot).display).not.toBe('none');
 	await expect.poll(() => unlocked).toBe(1);
 	expect(isUnlocked()).toBe(true);
 });

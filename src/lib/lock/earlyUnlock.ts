@@ -18,10 +18,12 @@ export type EarlyUnlock = {
 export function takeEarlyUnlock(): EarlyUnlock | null {
 	const section = document.getElementById(EARLY_UNLOCK_ID);
 	if (!section) return null;
+	// Set with the form: it hides the app's own screens (app.css) while the form stands in for them.
 	const input = section.querySelector<HTMLInputElement>('input[type="password"]');
 	const taken = { password: input?.value ?? '', submitted: section.hasAttribute('data-submitted') };
 	if (input) input.value = '';
 	section.remove();
+	document.documentElement.removeAttribute('data-early-unlock');
 	return taken;
 }
 
