@@ -21,8 +21,9 @@ export type Pbkdf2Params = {
 };
 
 /**
- * Shipped argon2id parameters: 64 MiB, 3 passes, 1 lane. Measured at about 0.26 s in desktop
- * headless Chromium, hence about 1 s on a mid-range tablet (4 to 5 times slower CPU and memory).
+ * Shipped argon2id parameters: 64 MiB, 3 passes, 1 lane. About 0.28 s in desktop headless
+ * Chromium here and 1.2 s at 4x CPU throttling (a mid-range tablet's stand-in), once the memory
+ * is committed on the unlock screen (`prepareKdf`; BENCHMARKS.md, sixth round).
  * Above OWASP's minimum (19 MiB, t=2) while staying under the memory a tablet browser tab allows.
  */
 export const DEFAULT_KDF_PARAMS: Argon2idParams = Object.freeze({
