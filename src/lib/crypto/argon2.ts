@@ -16,8 +16,11 @@ const SLICE_BYTES = 4 << 20;
 
 let simd: boolean | undefined;
 let runner: Promise<Runner> | null = null;
-/** Set by a derivation or `release` to stop an unfinished `prepare` (the hash touches the rest). */
-let stopTouching = false;
+/**
+ * Bumped by every `prepare`, derivation and `release`: an unfinished `prepare` stops at its next
+ * slice (a derivation touches the rest itself; released memory needs no more).
+ */
+let generation = 0;
 
 async function instantiate(memory: WebAssembly.Memory): Promise<WebAssembly.Instance> {
 	const imports = { env: { memory } };
@@ -33,7 +36,7 @@ async function instantiate(memory: WebAssembly.Memory): Promise<WebAssembly.Inst
 	return initNoSimd(imports);
 }
 
-function grown(memory: WebAssembly.Memory, memoryKiB: number): void {
+function ensurePages(memory: WebAssembly.Memory, memoryKiB: number): void {
 	const needed = Math.ceil((memoryKiB * 1024) / 65536) + 16;
 	const pages = memory.buffer.byteLength / 65536;
 	if (pages < needed) memory.grow(needed - pages);
@@ -53,11 +56,12 @@ function getRunner(): Promise<Runner> {
  * page stays responsive. Idempotent while the memory is held; harmless if a derivation starts first.
  */
 export async function prepare(memoryKiB: number): Promise<void> {
-	stopTouching = false;
+	const mine = ++generation;
 	const { memory } = await getRunner();
-	grown(memory, memoryKiB);
+	if (mine !== generation) return;
+	ensurePages(memory, memoryKiB);
 	const bytes = Math.min(memory.buffer.byteLength, memoryKiB * 1024 + (1 << 20));
-	for (let offset = 0; offset < bytes && !stopTouching; offset += SLICE_BYTES) {
+	for (let offset = 0; offset < bytes && mine === generation; offset += SLICE_BYTES) {
 		new Uint8Array(memory.buffer, offset, Math.min(SLICE_BYTES, bytes - offset)).fill(0);
 		await new Promise((resolve) => setTimeout(resolve, 0));
 	}
@@ -65,7 +69,7 @@ export async function prepare(memoryKiB: number): Promise<void> {
 
 /** Drops the memory (the package zeroes it after each hash); the next derivation or `prepare` makes a new one. */
 export function release(): void {
-	stopTouching = true;
+	generation++;
 	runner = null;
 }
 
@@ -82,7 +86,7 @@ export async function argon2id(options: {
 	iterations: number;
 	parallelism: number;
 }): Promise<Uint8Array<ArrayBuffer>> {
-	stopTouching = true;
+	generation++;
 	const { memory, instance } = await getRunner();
 	return hashArgon2id(
 		{

@@ -18,11 +18,11 @@ export type EarlyUnlock = {
 export function takeEarlyUnlock(): EarlyUnlock | null {
 	const section = document.getElementById(EARLY_UNLOCK_ID);
 	if (!section) return null;
-	// Set with the form: it hides the app's own screens (app.css) while the form stands in for them.
 	const input = section.querySelector<HTMLInputElement>('input[type="password"]');
 	const taken = { password: input?.value ?? '', submitted: section.hasAttribute('data-submitted') };
 	if (input) input.value = '';
 	section.remove();
+	// Set with the form: it hid the app's own screens (app.css) while the form stood in for them.
 	document.documentElement.removeAttribute('data-early-unlock');
 	return taken;
 }
