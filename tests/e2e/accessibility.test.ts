@@ -99,6 +99,36 @@ test('worker screens: unlock, caseload, case, note editor', async ({ page }, tes
 	await auditScreen(page, 'éditeur de note (avertissements)', testInfo);
 });
 
+test.describe('before the app’s code runs', () => {
+	// The app's code is held back at the network, which a service worker would bypass.
+	test.use({ serviceWorkers: 'block' });
+
+	test('worker: the early unlock form of a cold start, with a press held', async ({ page }, testInfo) => {
+		await signIn(page, 'educ.chloe');
+		await expect(page.getByRole('heading', { name: 'Mes dossiers' })).toBeVisible({ timeout: 30_000 });
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/_app/immutable/entry/**', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.reload({ waitUntil: 'commit' });
+		const early = page.locator('#early-unlock');
+		await expect(early.getByRole('heading', { level: 1, name: 'Carnet verrouillé' })).toBeVisible();
+		await expect(page).toHaveTitle('Carnet verrouillé — Carnet');
+		await auditScreen(page, 'formulaire de déverrouillage (avant le code de l’application)', testInfo);
+		for (const control of [early.getByLabel('Mot de passe'), early.getByRole('button', { name: 'Déverrouiller' })]) {
+			expect((await control.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+		}
+		await early.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+		await early.getByRole('button', { name: 'Déverrouiller' }).click();
+		await expect(early.getByRole('status')).toHaveText('Déverrouillage dès que Carnet est prêt…');
+		await auditScreen(page, 'formulaire de déverrouillage (envoi en attente)', testInfo);
+		release();
+		await expect(page.getByRole('heading', { name: 'Mes dossiers' })).toBeVisible({ timeout: 30_000 });
+	});
+});
+
 test('lead: review queue', async ({ page, request }, testInfo) => {
 	test.skip(!(await routeExists(request, '/app/equipe/relecture', testInfo)), 'route not built yet');
 	await signIn(page, 'chef.david');
