@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { createRequire } from 'node:module';
+import { holdAppCode } from '../support/e2e';
 
 /**
  * Accessibility (RGAA follows WCAG 2.1 AA): axe-core on each screen, no serious or critical
@@ -100,18 +101,13 @@ test('worker screens: unlock, caseload, case, note editor', async ({ page }, tes
 });
 
 test.describe('before the app’s code runs', () => {
-	// The app's code is held back at the network, which a service worker would bypass.
+	// The app's code is held back at the network (holdAppCode), which a service worker would bypass.
 	test.use({ serviceWorkers: 'block' });
 
 	test('worker: the early unlock form of a cold start, with a press held', async ({ page }, testInfo) => {
 		await signIn(page, 'educ.chloe');
 		await expect(page.getByRole('heading', { name: 'Mes dossiers' })).toBeVisible({ timeout: 30_000 });
-		let release!: () => void;
-		const held = new Promise<void>((resolve) => (release = resolve));
-		await page.route('**/_app/immutable/entry/**', async (route) => {
-			await held;
-			await route.continue();
-		});
+		const release = await holdAppCode(page);
 		await page.reload({ waitUntil: 'commit' });
 		const early = page.locator('#early-unlock');
 		await expect(early.getByRole('heading', { level: 1, name: 'Carnet verrouillé' })).toBeVisible();

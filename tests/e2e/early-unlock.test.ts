@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, signInAndSync } from '../support/e2e';
+import { DEMO_PASSWORD, holdAppCode, signInAndSync } from '../support/e2e';
 
 // The app's code is held back at the network, which a service worker would bypass: none here
 // (tests/e2e/worker-offline.test.ts and the bench cover the offline start from the service worker).
@@ -11,12 +11,7 @@ test('cold start: the password typed and sent in the early form, before the app‚
 	await expect(cases.first()).toBeVisible();
 
 	// What a slow tablet's compile of the app's code looks like to the user: it has not started yet.
-	let release!: () => void;
-	const held = new Promise<void>((resolve) => (release = resolve));
-	await page.route('**/_app/immutable/entry/**', async (route) => {
-		await held;
-		await route.continue();
-	});
+	const release = await holdAppCode(page);
 	await page.reload({ waitUntil: 'commit' });
 	const early = page.locator('#early-unlock');
 	await expect(early.getByRole('heading', { name: 'Carnet verrouill√©' })).toBeVisible();

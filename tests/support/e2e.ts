@@ -62,3 +62,19 @@ export async function apiMutate<T>(api: APIRequestContext, path: string, input: 
 	expect(response.status(), await response.text()).toBe(200);
 	return (await response.json()).result.data as T;
 }
+
+/**
+ * Holds the app's entry modules at the network until the returned function is called: what a slow
+ * tablet's compile of the app's code looks like to the user (the cold start's early unlock form is
+ * shown, the app's own screens are not). Needs `serviceWorkers: 'block'`, or the service worker
+ * would answer from its cache.
+ */
+export async function holdAppCode(page: Page): Promise<() => void> {
+	let release!: () => void;
+	const held = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/entry/**', async (route) => {
+		await held;
+		await route.continue();
+	});
+	return release;
+}

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { flushSync, mount, unmount } from 'svelte';
-import { createKeyring, isUnlocked, setMeta } from '$lib/db';
-import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, openFreshStore } from '$lib/db/testing/fixtures';
-import { LockManager } from '$lib/lock';
+import { isUnlocked, setMeta } from '$lib/db';
+import { PASSWORD, deleteAllDatabases } from '$lib/db/testing/fixtures';
+import type { LockManager } from '$lib/lock';
+import { lockedStore } from '$lib/lock/testing';
 import UnlockScreen from './UnlockScreen.svelte';
 
 let manager: LockManager;
@@ -11,16 +12,8 @@ let component: ReturnType<typeof mount> | null = null;
 let unlocked: number;
 let signIn: number;
 
-class VisibleDocument extends EventTarget {
-	hidden = false;
-}
-
 beforeEach(async () => {
-	await deleteAllDatabases();
-	await openFreshStore();
-	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
-	manager = new LockManager({ window: new EventTarget(), document: new VisibleDocument(), pinKdfParams: TEST_KDF_PARAMS });
-	manager.lock('reload');
+	manager = await lockedStore();
 	unlocked = 0;
 	signIn = 0;
 });

@@ -3,9 +3,10 @@ import { page, userEvent } from 'vitest/browser';
 import { flushSync, mount, unmount } from 'svelte';
 import earlyUnlockScript from '../../../static/early-unlock.js?raw';
 import '../../app.css';
-import { createKeyring, isUnlocked } from '$lib/db';
-import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, openFreshStore } from '$lib/db/testing/fixtures';
-import { LockManager } from '$lib/lock';
+import { isUnlocked } from '$lib/db';
+import { PASSWORD, deleteAllDatabases } from '$lib/db/testing/fixtures';
+import type { LockManager } from '$lib/lock';
+import { lockedStore } from './testing';
 import UnlockScreen from '$lib/components/UnlockScreen.svelte';
 import { EARLY_UNLOCK_ID, dropEarlyUnlock, takeEarlyUnlock } from './earlyUnlock';
 
@@ -14,16 +15,8 @@ let component: ReturnType<typeof mount> | null = null;
 let unlocked: number;
 let timers: Array<() => void>;
 
-class VisibleDocument extends EventTarget {
-	hidden = false;
-}
-
 beforeEach(async () => {
-	await deleteAllDatabases();
-	await openFreshStore();
-	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
-	manager = new LockManager({ window: new EventTarget(), document: new VisibleDocument(), pinKdfParams: TEST_KDF_PARAMS });
-	manager.lock('reload');
+	manager = await lockedStore();
 	unlocked = 0;
 	timers = [];
 });
