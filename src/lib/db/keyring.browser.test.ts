@@ -90,6 +90,9 @@ test('the KDF memory prepared on the unlock screen is kept for a retry and relea
 	await unlockKeyring(PASSWORD);
 	expect(isUnlocked()).toBe(true);
 	expect(held()).toBe(false);
+	// A preparation scheduled before a quick unlock and run after it holds nothing.
+	await prepareUnlock();
+	expect(held()).toBe(false);
 });
 
 test('the shipped KDF parameters work end to end (timed for the report, not asserted)', async () => {

@@ -13,7 +13,7 @@ import {
 } from '$lib/crypto';
 import type { KeyringRow } from './CarnetDb';
 import { StoreError } from './StoreError';
-import { forgetDataKey, installDataKey, requireDb } from './session';
+import { forgetDataKey, installDataKey, isUnlocked, requireDb } from './session';
 import { guardWrite } from './writeGuard';
 
 /**
@@ -50,11 +50,12 @@ export async function createKeyring(password: string, options: { kdfParams?: Kdf
 
 /**
  * While the unlock screen waits for the password: loads the KDF and commits its memory for this
- * keyring's parameters (see `prepareKdf`). Does nothing without a keyring.
+ * keyring's parameters (see `prepareKdf`). Does nothing without a keyring, or once unlocked (a
+ * preparation scheduled at idle time may come after a quick unlock).
  */
 export async function prepareUnlock(): Promise<void> {
 	const row = await requireDb().keyring.get('current');
-	if (row) await prepareKdf(row.kdf);
+	if (row && !isUnlocked()) await prepareKdf(row.kdf);
 }
 
 /**
