@@ -9,6 +9,8 @@ const configSchema = z.object({
 		.string()
 		.regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
 		.optional(),
+	/** Connections to PostgreSQL per server process (ignored on PGlite). */
+	DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
 	PGLITE_DIR: z.string().min(1).default('./data'),
 	MIGRATIONS_DIR: z.string().min(1).default('./server/db/migrations'),
 	/** 'auto': seed the demo organisation on first start of an empty embedded database. */

@@ -23,7 +23,8 @@ export function getRuntime(): Promise<Runtime> {
 		const database = await openDatabase({
 			databaseUrl: config.DATABASE_URL,
 			pgliteDir: config.PGLITE_DIR,
-			migrationsDir: config.MIGRATIONS_DIR
+			migrationsDir: config.MIGRATIONS_DIR,
+			poolSize: config.DATABASE_POOL_SIZE
 		});
 		log('info', 'database.ready', { kind: database.kind });
 		if (database.recyclePool) guardPostgresDriverFaults(database.recyclePool);

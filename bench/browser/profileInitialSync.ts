@@ -62,6 +62,40 @@ function threadCpuMs(comm: RegExp): Map<string, number> {
 	return out;
 }
 const threadLog = process.argv.includes('--threads');
+const timeline = process.argv.includes('--timeline');
+
+/**
+ * In the page (--timeline): when each tRPC response arrives and is parsed, and when each
+ * IndexedDB read-write transaction is created and completes, in ms since `timelineStart()`.
+ */
+// Plain JavaScript in a string: tsx would wrap named functions in a helper the page lacks.
+const recordTimeline = `(() => {
+	const w = globalThis;
+	w.timelineEvents = [];
+	w.timelineT0 = 0;
+	w.timelineStart = () => { w.timelineEvents = []; w.timelineT0 = performance.now(); };
+	const at = () => (performance.now() - w.timelineT0).toFixed(0);
+	const originalFetch = globalThis.fetch;
+	globalThis.fetch = async (...args) => {
+		const sent = at();
+		const response = await originalFetch(...args);
+		const headers = at();
+		const json = response.json.bind(response);
+		response.json = async () => {
+			const value = await json();
+			w.timelineEvents.push('fetch ' + String(args[0]).replace(/.*\\/trpc\\//, '').replace(/\\?.*/, '') + ' sent ' + sent + ' headers ' + headers + ' parsed ' + at());
+			return value;
+		};
+		return response;
+	};
+	const originalTransaction = IDBDatabase.prototype.transaction;
+	IDBDatabase.prototype.transaction = function (...args) {
+		const tx = originalTransaction.apply(this, args);
+		const created = at();
+		if (args[1] === 'readwrite') tx.addEventListener('complete', () => w.timelineEvents.push('tx ' + [...tx.objectStoreNames].join(',') + ' created ' + created + ' complete ' + at()));
+		return tx;
+	};
+})();`
 const threadDelta = (a: Map<string, number>, b: Map<string, number>) =>
 	[...b].map(([k, v]) => [k, v - (a.get(k) ?? 0)] as const).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ');
 
@@ -90,6 +124,7 @@ async function openHarness(context: BrowserContext, name: string, root: string |
 	page.on('pageerror', (e) => console.log(`${name}: page error`, e.message));
 	page.on('console', (m) => m.text().startsWith('timeline') && console.log(`${name}: ${m.text()}`));
 	const cdp = await context.newCDPSession(page);
+	if (timeline) await page.addInitScript({ content: recordTimeline });
 	await page.goto(`${server.url}/__${name}/index.html`);
 	await page.waitForFunction(() => document.title === 'bench-ready');
 	const call = (fn: string, ...a: unknown[]) =>
@@ -118,6 +153,23 @@ async function profiled(h: Harness, fn: string, rate: number) {
 	});
 	console.log(`  ${h.name} ${fn} x${rate}: ${ms.toFixed(0)} ms (profiled), main thread busy ${busy.toFixed(0)} ms; self time:`);
 	for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${v.toFixed(0).padStart(5)} ms  ${k}`);
+	// Inclusive time (a function and what it calls), each function counted once per sample.
+	const parent = new Map<number, number>();
+	for (const n of p.nodes as { id: number; children?: number[] }[]) for (const c of n.children ?? []) parent.set(c, n.id);
+	const inclusive = new Map<string, number>();
+	p.samples.forEach((id, i) => {
+		const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+		if (byId.get(id)!.callFrame.functionName === '(idle)') return;
+		const seen = new Set<string>();
+		for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+			const f = byId.get(at)!.callFrame;
+			const key = `${f.functionName || '(anon)'} ${f.url.replace(/.*\//, '')}:${f.lineNumber}`;
+			if (!seen.has(key)) inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+			seen.add(key);
+		}
+	});
+	console.log('    inclusive:');
+	for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`    ${v.toFixed(0).padStart(5)} ms  ${k}`);
 }
 
 try {
@@ -154,8 +206,16 @@ try {
 				if (plain0) console.log(`  plain threads: ${threadDelta(plain0, threadCpuMs(/^(chromium|chrome)/))}`);
 			}
 		}
-		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await h.call('fetchRecords', true)).ms);
-		if (harnesses[0].name === 'bench') for (let i = 0; i < runs; i++) results.get('bench')!.store.push((await harnesses[0].call('storeOnly')).ms);
+		/** Runs one harness call, with the CPU of each browser thread (and the server's) when --threads. */
+		const withThreads = async (label: string, fn: () => Promise<{ ms: number }>) => {
+			const threads0 = threadLog ? threadCpuMs(/^(chromium|chrome)/) : null;
+			const server0 = server.cpuMs();
+			const result = await fn();
+			if (threads0) console.log(`  ${label} threads: server ${(server.cpuMs() - server0).toFixed(0)}, ${threadDelta(threads0, threadCpuMs(/^(chromium|chrome)/))}`);
+			return result;
+		};
+		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await withThreads('fetch-only', () => h.call('fetchRecords', true))).ms);
+		if (harnesses[0].name === 'bench') for (let i = 0; i < runs; i++) results.get('bench')!.store.push((await withThreads('store-only', () => harnesses[0].call('storeOnly'))).ms);
 		for (const [name, r] of results) {
 			const ratios = r.sync.map((s, i) => s / r.plain[i]);
 			console.log(
@@ -169,6 +229,14 @@ try {
 			console.log(`x${rate} paired ${harnesses[0].name}/${harnesses[1].name} sync time: median ${median(paired).toFixed(2)} (${paired.map((x) => x.toFixed(2)).join('/')})`);
 		}
 		if (profile) for (const h of harnesses) for (const fn of ['initialSync', 'plainPut']) await profiled(h, fn, rate);
+		if (timeline)
+			for (const h of harnesses)
+				for (let i = 0; i < 2; i++) {
+					await h.page.evaluate(() => (globalThis as unknown as { timelineStart: () => void }).timelineStart());
+					const { ms } = await h.call('initialSync');
+					const events = await h.page.evaluate(() => (globalThis as unknown as { timelineEvents: string[] }).timelineEvents);
+					console.log(`  ${h.name} initialSync x${rate} ${ms.toFixed(0)} ms, timeline:\n    ${events.join('\n    ')}`);
+				}
 		for (const h of harnesses) await h.cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 	}
 	await harnesses[0].call('cleanup');

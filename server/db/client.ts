@@ -39,7 +39,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 		const url = options.databaseUrl;
 		const pool = createRecyclablePostgres(() => {
 			const client = postgres(url, {
-				max: options.poolSize ?? 10,
+				max: options.poolSize ?? 4,
 				onnotice: () => {},
 				connection: { application_name: 'carnet' }
 			});

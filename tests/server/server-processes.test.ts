@@ -25,6 +25,12 @@ describe('SERVER_PROCESSES configuration', () => {
 		expect(() => parseConfig({ SERVER_PROCESSES: 'auto' })).toThrow(/SERVER_PROCESSES needs DATABASE_URL/);
 	});
 
+	it('takes the PostgreSQL pool size per process from DATABASE_POOL_SIZE (default 4)', () => {
+		expect(parseConfig({}).DATABASE_POOL_SIZE).toBe(4);
+		expect(parseConfig({ DATABASE_POOL_SIZE: '12' }).DATABASE_POOL_SIZE).toBe(12);
+		for (const value of ['0', '1.5', 'ten', '101']) expect(() => parseConfig({ DATABASE_POOL_SIZE: value }), value).toThrow(/DATABASE_POOL_SIZE/);
+	});
+
 	it('stops the built server, naming the variable, when asked for two processes on the embedded database', async () => {
 		await expect(startBuiltServer({ SERVER_PROCESSES: '2', PGLITE_DIR: 'memory://' }, 4331)).rejects.toThrow(/SERVER_PROCESSES/);
 	});
@@ -84,7 +90,7 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on Post
 		const url = new URL(testPostgresUrl);
 		url.pathname = `/${name}`;
 		// A fresh database: the first process applies the migrations before the second one starts.
-		server = await startBuiltServer({ DATABASE_URL: url.toString(), SERVER_PROCESSES: '2' }, 4332);
+		server = await startBuiltServer({ DATABASE_URL: url.toString(), SERVER_PROCESSES: '2', DATABASE_POOL_SIZE: '2' }, 4332);
 		await until('two processes', () => server.output().includes('"event":"server.processes","count":2'));
 		const handle = await openDatabase({ databaseUrl: url.toString(), migrationsDir: 'server/db/migrations', poolSize: 1 });
 		await seedDemoIfEmpty(handle.db);
@@ -115,6 +121,14 @@ describe.runIf(databaseKinds.includes('postgres'))('two server processes on Post
 		}
 		// Connections go round-robin: both processes did work.
 		workers.forEach((pid, i) => expect(cpuTicks(pid), `process ${pid}`).toBeGreaterThan(before[i]));
+	});
+
+	it('opens at most DATABASE_POOL_SIZE connections per process, however many requests come at once', async () => {
+		const answers = await Promise.all(Array.from({ length: 60 }, () => fresh(server.url, '/trpc/auth.me', { headers: { cookie } })));
+		for (const answer of answers) expect(answer.status).toBe(200);
+		const [{ n }] = await admin<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${name} and application_name = 'carnet'`;
+		expect(n).toBeGreaterThanOrEqual(2);
+		expect(n).toBeLessThanOrEqual(4);
 	});
 
 	it('replaces a process that dies, and keeps answering meanwhile', async () => {

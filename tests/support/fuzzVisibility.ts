@@ -61,9 +61,11 @@ export interface WorldIndex {
 }
 
 export async function worldStamp(db: Database): Promise<string> {
-	const result = await db.execute(sql`select last_value::text as v, (select count(*) from applied_mutations)::text as m, (select count(*) from rights_requests)::text as r, (select count(*) from devices where revoked_at is not null)::text as d from sync_version`);
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { v: string; m: string; r: string; d: string }[];
-	return `${rows[0].v}/${rows[0].m}/${rows[0].r}/${rows[0].d}`;
+	// The accounts' state too: a password reset or a disabled account changes what its holder sees.
+	const result = await db.execute(sql`select last_value::text as v, (select count(*) from applied_mutations)::text as m, (select count(*) from rights_requests)::text as r, (select count(*) from devices where revoked_at is not null)::text as d,
+		(select md5(string_agg(id::text || ':' || must_change_password::text || ':' || coalesce(disabled_at::text, '') || ':' || role::text || ':' || habilitations::text, ',' order by id)) from users) as u from sync_version`);
+	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { v: string; m: string; r: string; d: string; u: string }[];
+	return `${rows[0].v}/${rows[0].m}/${rows[0].r}/${rows[0].d}/${rows[0].u}`;
 }
 
 export async function loadWorldIndex(db: Database): Promise<WorldIndex> {

@@ -43,7 +43,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 	await admin.unsafe(`create database ${name}`);
 	const url = new URL(testPostgresUrl);
 	url.pathname = `/${name}`;
-	const handle = await openDatabase({ databaseUrl: url.toString(), migrationsDir, poolSize: 5 });
+	const handle = await openDatabase({ databaseUrl: url.toString(), migrationsDir });
 	return {
 		...handle,
 		url: url.toString(),
