@@ -11,7 +11,6 @@ import { isForbiddenId, loadMutationOwners, loadWorldIndex, unionVisibility, vis
 import { loadIdPools, loadSubjects, prepareFuzzWorld, type FuzzSubject, type IdKind } from '../support/fuzzWorld';
 import { databaseKinds, createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { callerFor, loadSessionUser, TestClock } from '../support/testCaller';
-import type { SessionUser } from '../../server/auth/session';
 import { START } from './syncTestKit';
 
 /**
@@ -129,18 +128,6 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 		return vis;
 	}
 
-	const userCache = new Map<string, SessionUser>();
-	async function currentUser(w: WorldIndex, subject: FuzzSubject): Promise<SessionUser | null> {
-		if (!subject.user) return null;
-		const key = `${w.stamp}|${subject.user.id}`;
-		let user = userCache.get(key);
-		if (!user) {
-			if (userCache.size > 5_000) userCache.clear();
-			userCache.set(key, (user = await loadSessionUser(db, subject.user.username)));
-		}
-		return user;
-	}
-
 	function needles(w: WorldIndex, vis: Visibility): Needles {
 		const key = `${w.stamp}|${vis.rule}|${vis.subject?.id}|${[...vis.idCases].sort().join()}|${[...vis.personNameCases].sort().join()}|${[...vis.personFieldCases].sort().join()}|${[...vis.contentCases].sort().join()}|${vis.habilitations.join()}`;
 		let found = needleCache.get(key);
@@ -154,7 +141,8 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 		const visBefore = await cachedVisibility(before, subject, procedure.path, input);
 		// As the server does on every request (validateSessionToken), the caller's account as it is
 		// now: an earlier call may have reset its password (then refused) or changed its role.
-		const { caller } = callerFor(db, await currentUser(before, subject), { now: clock.now });
+		const user = subject.user && (await loadSessionUser(db, subject.user.username));
+		const { caller } = callerFor(db, user, { now: clock.now });
 		const outcome = await outcomeOf(() => callProcedure(caller, procedure.path, input));
 		const label = `${procedure.path} as ${subject.label} with ${preview(input)}`;
 		if (!outcome.ok) {
