@@ -37,7 +37,7 @@ function addFigure(o: ServerSyncOptions, ...[name, unit, values, target]: Parame
 /** The machine is shared: the 1-minute load average goes into the log beside each run. */
 const loadavg = () => os.loadavg()[0].toFixed(1);
 
-type Device = { userId: string; token: string; deviceId: string; cursor: string | null; held: string[]; caseIds: string[] };
+export type Device = { userId: string; token: string; deviceId: string; cursor: string | null; held: string[]; caseIds: string[] };
 
 /** Pulls until the device holds everything; returns the page sizes in bytes. */
 async function firstSync(pull: (input: object) => Promise<{ data: PullOutput; bytes: number }>, device: Device) {
@@ -178,7 +178,7 @@ async function closedLoop(
  * A device whose previous request has not answered sends when it does. Latency counts from the
  * time the request was due, so a server falling behind shows in it (no coordinated omission).
  */
-async function openLoop(
+export async function openLoop(
 	devices: Device[],
 	periodMs: number,
 	seconds: number,
@@ -212,7 +212,7 @@ async function openLoop(
 }
 
 /** The pull of a device that holds everything: an answer with anything in it is an error. */
-function unchangedPull(o: ServerSyncOptions, agent: ReturnType<typeof createAgent>) {
+export function unchangedPull(o: Pick<ServerSyncOptions, 'server'>, agent: ReturnType<typeof createAgent>) {
 	return async (device: Device) => {
 		const result = await callMutation(agent, o.server.url, 'sync.pull', { deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held }, device.token);
 		const data = result.data as PullOutput | null;
