@@ -122,7 +122,6 @@ async function openHarness(context: BrowserContext, name: string, root: string |
 	await serveHarness(context, server.url, name, { minify: !profile, root });
 	const page = await context.newPage();
 	page.on('pageerror', (e) => console.log(`${name}: page error`, e.message));
-	page.on('console', (m) => m.text().startsWith('timeline') && console.log(`${name}: ${m.text()}`));
 	const cdp = await context.newCDPSession(page);
 	if (timeline) await page.addInitScript({ content: recordTimeline });
 	await page.goto(`${server.url}/__${name}/index.html`);
@@ -132,6 +131,9 @@ async function openHarness(context: BrowserContext, name: string, root: string |
 	await call('fetchRecords');
 	return { name, page, cdp, call };
 }
+
+/** A profile node's function, as `name file:line`. */
+const frameKey = (f: { functionName: string; url: string; lineNumber: number }) => `${f.functionName || '(anon)'} ${f.url.replace(/.*\//, '')}:${f.lineNumber}`;
 
 async function profiled(h: Harness, fn: string, rate: number) {
 	await h.cdp.send('Profiler.enable');
@@ -147,7 +149,7 @@ async function profiled(h: Harness, fn: string, rate: number) {
 	p.samples.forEach((id, i) => {
 		const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
 		const f = byId.get(id)!.callFrame;
-		const key = `${f.functionName || '(anon)'} ${f.url.replace(/.*\//, '')}:${f.lineNumber}`;
+		const key = frameKey(f);
 		self.set(key, (self.get(key) ?? 0) + dt);
 		if (f.functionName !== '(idle)') busy += dt;
 	});
@@ -162,8 +164,7 @@ async function profiled(h: Harness, fn: string, rate: number) {
 		if (byId.get(id)!.callFrame.functionName === '(idle)') return;
 		const seen = new Set<string>();
 		for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-			const f = byId.get(at)!.callFrame;
-			const key = `${f.functionName || '(anon)'} ${f.url.replace(/.*\//, '')}:${f.lineNumber}`;
+			const key = frameKey(byId.get(at)!.callFrame);
 			if (!seen.has(key)) inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
 			seen.add(key);
 		}

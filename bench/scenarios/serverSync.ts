@@ -39,12 +39,12 @@ const loadavg = () => os.loadavg()[0].toFixed(1);
 
 export type Device = { userId: string; token: string; deviceId: string; cursor: string | null; held: string[]; caseIds: string[] };
 
-/** Pulls until the device holds everything; returns the page sizes in bytes. */
-async function firstSync(pull: (input: object) => Promise<{ data: PullOutput; bytes: number }>, device: Device) {
+/** Pulls until the device holds everything (pages as objects or packed, as `pull` asks for them). */
+export async function firstSync(pull: (input: object) => Promise<{ data: PullOutput; bytes: number }>, device: Device) {
 	for (let page = 0; page < 100; page++) {
 		const { data } = await pull({ deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held });
 		if (data.wipe) throw new Error('wiped');
-		device.held = [...new Set([...device.held, ...data.cases.map((c) => c.id)])];
+		device.held = [...new Set([...device.held, ...(data.packed ?? data).cases.map((c) => c.id)])];
 		device.cursor = data.cursor;
 		if (!data.hasMore) return;
 	}

@@ -13,7 +13,8 @@ import { Figures } from '../lib/figures';
 import { createSessions } from '../lib/sessions';
 import { percentile } from '../lib/stats';
 import { callMutation, createAgent } from '../lib/trpcHttp';
-import { benchPullThroughput, benchPushThroughput, openLoop, prepareDevices, unchangedPull, type Device } from '../scenarios/serverSync';
+import type { PullOutput } from '../../src/lib/shared/sync';
+import { benchPullThroughput, benchPushThroughput, firstSync, openLoop, prepareDevices, unchangedPull, type Device } from '../scenarios/serverSync';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const sizes = (positional[0] ?? '10,4').split(',').map(Number);
@@ -33,19 +34,9 @@ async function pullsBesideFirstSyncs(server: AppServer, devices: Device[]): Prom
 		const firstSyncs = Array.from({ length: firstSyncers }, async () => {
 			while (performance.now() < deadline - 1500) {
 				const begun = performance.now();
-				const deviceId = randomUUID();
-				const held: string[] = [];
-				let cursor: string | null = null;
-				for (;;) {
-					const page = (await callMutation(agent, server.url, 'sync.pull', { deviceId, cursor, heldCaseIds: held, packed: true }, token)).data as {
-						cursor: string;
-						hasMore: boolean;
-						packed: { cases: { id: string }[] };
-					};
-					held.push(...page.packed.cases.map((c) => c.id));
-					cursor = page.cursor;
-					if (!page.hasMore) break;
-				}
+				const device: Device = { userId: ids.syncUser, token, deviceId: randomUUID(), cursor: null, held: [], caseIds: [] };
+				const pull = (input: object) => callMutation(agent, server.url, 'sync.pull', { ...input, packed: true }, token).then((r) => ({ data: r.data as PullOutput, bytes: r.bytes }));
+				await firstSync(pull, device);
 				firstSyncMs.push(performance.now() - begun);
 			}
 		});
