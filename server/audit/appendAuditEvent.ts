@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { rowsOf, type Executor } from '../db/client';
-import { auditEvents } from '../db/schema';
-import { hashAuditRow, type AuditRowContent } from './hashAuditRow';
+import { sql, type SQL } from 'drizzle-orm';
+import { arrayParam, rowsOf, type Executor } from '../db/client';
+import { canonicalAuditRow } from './hashAuditRow';
 
 export interface AuditEventInput {
 	action: string;
@@ -20,6 +19,7 @@ export interface AuditEventInput {
 /**
  * Appends are serialised by the transaction-scoped advisory lock 0x0ca2e7a1 (212002721), taken
  * by carnet_audit_chain_head() (migration 0003) and by carnet_next_version() (migration 0002).
+ * The first event's prev_hash (also in carnet_append_audit_events, migration 0004).
  */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
@@ -38,20 +38,24 @@ export async function appendAuditEvent(
 }
 
 /**
- * Several events in one turn of the chain lock: one read of the last hash and one multi-row
- * insert, chained in the order given (ids are taken in VALUES order under the lock). For
- * callers that write many events in one transaction (the pulls' group commit).
+ * Several events in one turn of the chain lock and one round trip: Node serialises each row,
+ * PostgreSQL takes the lock, reads the last hash, chains the rows in the order given and inserts
+ * them (carnet_append_audit_events, migration 0004), instead of a read, a hash in Node and an
+ * INSERT: two fewer trips through this process's event loop while the lock is held. The lock
+ * is held until the caller's transaction commits (recordPull's batches are one statement).
  */
 export async function appendAuditEvents(
 	tx: Executor,
 	events: readonly { input: AuditEventInput; now: Date }[]
 ): Promise<{ id: number; hash: string }[]> {
 	if (events.length === 0) return [];
-	// Takes the chain lock, then reads the last hash (migration 0003): one round trip.
-	const [head] = rowsOf<{ hash: string | null }>(await tx.execute(sql`select carnet_audit_chain_head() as hash`));
-	let prevHash = head?.hash ?? AUDIT_GENESIS_HASH;
-	const rows = events.map(({ input, now }) => {
-		const content: AuditRowContent & { outcome: AuditOutcome } = {
+	return chainedRows(await tx.execute(sql`select id, hash from carnet_append_audit_events(${auditRowsParam(events)})`));
+}
+
+/** The events as carnet_append_audit_events takes them: a text[] of canonical rows. */
+export function auditRowsParam(events: readonly { input: AuditEventInput; now: Date }[]): SQL {
+	const rows = events.map(({ input, now }) =>
+		canonicalAuditRow({
 			recordedAt: now,
 			occurredAt: input.occurredAt ?? now,
 			actorId: input.actorId ?? null,
@@ -63,17 +67,14 @@ export async function appendAuditEvents(
 			noteId: input.noteId ?? null,
 			offline: input.offline ?? false,
 			details: input.details ?? {}
-		};
-		const hash = hashAuditRow(prevHash, content);
-		const row = { ...content, prevHash, hash };
-		prevHash = hash;
-		return row;
-	});
-	const inserted = await tx.insert(auditEvents).values(rows).returning({ id: auditEvents.id, hash: auditEvents.hash });
-	// RETURNING follows VALUES order; checked, because the chain depends on it.
-	inserted.sort((a, b) => a.id - b.id);
-	if (inserted.some((row, i) => row.hash !== rows[i].hash)) throw new Error('audit append: ids out of chain order');
-	return inserted;
+		})
+	);
+	return arrayParam(rows, 'text');
+}
+
+/** The appended rows (id, hash) in chain order; bigint ids as numbers whatever the driver. */
+export function chainedRows(result: unknown): { id: number; hash: string }[] {
+	return rowsOf<{ id: number | string; hash: string }>(result).map((row) => ({ id: Number(row.id), hash: row.hash }));
 }
 
 export type AuditOutcome = 'success' | 'failure' | 'denied' | 'incident';

@@ -15,9 +15,17 @@ export interface AuditRowContent {
 	details: unknown;
 }
 
-/** hash = sha256(prev_hash || canonical row), hex. Canonical = JSON with sorted keys. */
+/**
+ * hash = sha256(prev_hash || canonical row), hex. Appends compute it in PostgreSQL from the same
+ * canonical text (carnet_append_audit_events, migration 0004); the verifier computes it here.
+ */
 export function hashAuditRow(prevHash: string, row: AuditRowContent): string {
-	const canonical = canonicalJson([
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(prevHash + canonicalAuditRow(row))));
+}
+
+/** The row as hashed: a JSON array in a fixed order, object keys sorted at every depth. */
+export function canonicalAuditRow(row: AuditRowContent): string {
+	return canonicalJson([
 		row.recordedAt.toISOString(),
 		row.occurredAt.toISOString(),
 		row.actorId,
@@ -30,7 +38,6 @@ export function hashAuditRow(prevHash: string, row: AuditRowContent): string {
 		row.offline,
 		row.details
 	]);
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(prevHash + canonical)));
 }
 
 /** JSON with object keys sorted at every depth, so that jsonb's key reordering cannot change a hash. */

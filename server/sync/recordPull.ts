@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client';
 import { groupCommit } from '../db/groupCommit';
-import { appendAuditEvents } from '../audit/appendAuditEvent';
-import { touchDevices } from './touchDevices';
+import { auditRowsParam } from '../audit/appendAuditEvent';
+import { deviceParams } from './touchDevices';
 
 /** What a pull of a registered device writes once its page is read: the device row and its audit event. */
 export interface PullRecord {
@@ -23,8 +23,11 @@ export interface PullRecord {
 /**
  * The pulls' writes, group-committed (server/db/groupCommit.ts): every audit append takes the
  * one chain lock until its transaction commits, so one transaction per pull would line all
- * pulls up behind a lock held across a WAL flush. A batch costs three statements whatever its
- * size. Each record's device row and audit event commit together, before its pull answers.
+ * pulls up behind a lock held across a WAL flush. A batch is one statement whatever its size
+ * (carnet_record_pulls, migration 0004: the devices touched, then the events appended, in the
+ * statement's own transaction), so a batch costs one round trip: no BEGIN, no COMMIT, no trip
+ * through this process's event loop while the chain lock is held. Each record's device row and
+ * audit event commit together, before its pull answers.
  */
 export async function recordPull(db: Database, record: PullRecord): Promise<void> {
 	await writeGrouped(db, [record]);
@@ -33,21 +36,17 @@ export async function recordPull(db: Database, record: PullRecord): Promise<void
 /** At most this many pulls share a transaction (bounds the time the chain lock is held). */
 const MAX_BATCH = 64;
 
-const writeGrouped = groupCommit(writeRecords, { maxBatch: MAX_BATCH });
+const writeGrouped = groupCommit(writeRecords, { maxBatch: MAX_BATCH, transaction: false });
 
-async function writeRecords(tx: Executor, records: PullRecord[]): Promise<void[]> {
-	// Device rows before the chain lock, as every writer does (pushMutations too): two
-	// transactions never wait on each other in opposite orders.
-	await Promise.all([
-		records.every((r) => !r.durable) ? tx.execute(sql`set local synchronous_commit = off`) : null,
-		touchDevices(tx, records.map((r) => ({ deviceId: r.deviceId, at: r.now, label: r.deviceLabel })), { synced: true })
-	]);
-	await appendAuditEvents(
-		tx,
+async function writeRecords(db: Executor, records: PullRecord[]): Promise<void[]> {
+	const durable = records.some((r) => r.durable);
+	const devices = deviceParams(records.map((r) => ({ deviceId: r.deviceId, at: r.now, label: r.deviceLabel })));
+	const events = auditRowsParam(
 		records.map((record) => ({
 			input: { action: 'sync.pull', actorId: record.actorId, deviceId: record.deviceId, details: record.details },
 			now: record.now
 		}))
 	);
+	await db.execute(sql`select id from carnet_record_pulls(${devices}, ${events}, ${durable})`);
 	return records.map(() => undefined);
 }
