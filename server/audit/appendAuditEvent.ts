@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { arrayParam, rowsOf, type Executor } from '../db/client';
+import { rowsOf, type Executor } from '../db/client';
+import { executePrepared } from '../db/reusableQuery';
 import { canonicalAuditRow } from './hashAuditRow';
 
 export interface AuditEventInput {
@@ -49,10 +50,10 @@ export async function appendAuditEvents(
 	events: readonly { input: AuditEventInput; now: Date }[]
 ): Promise<{ id: number; hash: string }[]> {
 	if (events.length === 0) return [];
-	return chainedRows(await tx.execute(sql`select id, hash from carnet_append_audit_events(${auditRowsParam(events)})`));
+	return chainedRows(await executePrepared(tx, sql`select id, hash from carnet_append_audit_events(${auditRowsParam(events)})`));
 }
 
-/** The events as carnet_append_audit_events takes them: a text[] of canonical rows. */
+/** The events as carnet_append_audit_events takes them: one parameter, a JSON array of canonical rows. */
 export function auditRowsParam(events: readonly { input: AuditEventInput; now: Date }[]): SQL {
 	const rows = events.map(({ input, now }) =>
 		canonicalAuditRow({
@@ -69,7 +70,7 @@ export function auditRowsParam(events: readonly { input: AuditEventInput; now: D
 			details: input.details ?? {}
 		})
 	);
-	return arrayParam(rows, 'text');
+	return sql`${JSON.stringify(rows)}::jsonb`;
 }
 
 /** The appended rows (id, hash) in chain order; bigint ids as numbers whatever the driver. */

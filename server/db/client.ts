@@ -4,7 +4,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as schema from './schema';
 import { createRecyclablePostgres } from './recyclablePostgres';
@@ -64,14 +64,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 /** drizzle's execute() returns rows directly on postgres-js and `{ rows }` on PGlite. */
-/** A PostgreSQL array parameter (one parameter per element, same on both drivers). */
-export function arrayParam(values: readonly unknown[], type: 'text' | 'uuid' | 'timestamptz'): SQL {
-	return sql`array[${sql.join(
-		values.map((value) => sql`${value}`),
-		sql`, `
-	)}]::${sql.raw(type)}[]`;
-}
-
 export function rowsOf<T>(result: unknown): T[] {
 	if (Array.isArray(result)) return result as T[];
 	return ((result as { rows?: T[] }).rows ?? []) as T[];

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Executor } from './client';
 
 /**
@@ -45,4 +46,19 @@ interface DrizzlePrepared {
 
 interface Session {
 	prepareQuery(query: { sql: string; params: unknown[] }, fields: unknown, name: string | undefined, isResponseInArrayMode: boolean): DrizzlePrepared;
+}
+
+/**
+ * Runs a raw statement (`db.execute`'s job) as a named prepared statement, for a statement of
+ * the hot path whose text is fixed (a batch passes its rows as one JSON parameter, not one
+ * parameter per value). drizzle sends other statements unnamed, and postgres.js sends an
+ * unnamed statement with parameters in two round trips: Parse and Describe, then, once this
+ * process's event loop has read the parameter types, Bind and Execute; the backend waits
+ * (`ClientRead`) in between, with its transaction and locks held. A named statement already
+ * described on that connection goes in one. Each distinct text is kept per connection: do not
+ * use it for text that varies.
+ */
+export function executePrepared(executor: Executor, query: SQL): Promise<unknown> {
+	const internals = executor as unknown as { dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } }; _: { session: Session } };
+	return internals._.session.prepareQuery(internals.dialect.sqlToQuery(query), undefined, 'carnet_prepared', false).execute();
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client';
 import { groupCommit } from '../db/groupCommit';
+import { executePrepared } from '../db/reusableQuery';
 import { auditRowsParam } from '../audit/appendAuditEvent';
 import { deviceParams } from './touchDevices';
 
@@ -23,11 +24,11 @@ export interface PullRecord {
 /**
  * The pulls' writes, group-committed (server/db/groupCommit.ts): every audit append takes the
  * one chain lock until its transaction commits, so one transaction per pull would line all
- * pulls up behind a lock held across a WAL flush. A batch is one statement whatever its size
- * (carnet_record_pulls, migration 0004: the devices touched, then the events appended, in the
- * statement's own transaction), so a batch costs one round trip: no BEGIN, no COMMIT, no trip
- * through this process's event loop while the chain lock is held. Each record's device row and
- * audit event commit together, before its pull answers.
+ * pulls up behind a lock held across a WAL flush. A batch is one prepared statement whatever
+ * its size (carnet_record_pulls, migration 0004: the devices touched, then the events appended,
+ * in the statement's own transaction; executePrepared), so a batch costs one round trip: no
+ * BEGIN, no COMMIT, no Describe, no trip through this process's event loop while the chain lock
+ * is held. Each record's device row and audit event commit together, before its pull answers.
  */
 export async function recordPull(db: Database, record: PullRecord): Promise<void> {
 	await writeGrouped(db, [record]);
@@ -47,6 +48,6 @@ async function writeRecords(db: Executor, records: PullRecord[]): Promise<void[]
 			now: record.now
 		}))
 	);
-	await db.execute(sql`select id from carnet_record_pulls(${devices}, ${events}, ${durable})`);
+	await executePrepared(db, sql`select id from carnet_record_pulls(${devices}, ${events}, ${durable})`);
 	return records.map(() => undefined);
 }

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { arrayParam, type Executor } from '../db/client';
+import type { Executor } from '../db/client';
+import { executePrepared } from '../db/reusableQuery';
 
 export interface DeviceContact {
 	deviceId: string;
@@ -15,26 +16,10 @@ export interface DeviceContact {
  */
 export async function touchDevices(tx: Executor, rows: readonly DeviceContact[], options: { synced: boolean }): Promise<void> {
 	if (rows.length === 0) return;
-	await tx.execute(sql`select carnet_touch_devices(${deviceParams(rows)}, ${options.synced})`);
+	await executePrepared(tx, sql`select carnet_touch_devices(${deviceParams(rows)}, ${options.synced})`);
 }
 
-/** The devices as carnet_touch_devices and carnet_record_pulls take them: ids, times, labels. */
+/** The devices as carnet_touch_devices and carnet_record_pulls take them: one parameter, a JSON array. */
 export function deviceParams(rows: readonly DeviceContact[]): SQL {
-	return sql.join(
-		[
-			arrayParam(
-				rows.map((r) => r.deviceId),
-				'uuid'
-			),
-			arrayParam(
-				rows.map((r) => r.at.toISOString()),
-				'timestamptz'
-			),
-			arrayParam(
-				rows.map((r) => r.label ?? null),
-				'text'
-			)
-		],
-		sql`, `
-	);
+	return sql`${JSON.stringify(rows.map((r) => ({ id: r.deviceId, at: r.at.toISOString(), label: r.label ?? null })))}::jsonb`;
 }

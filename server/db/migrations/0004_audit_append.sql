@@ -7,7 +7,10 @@
 -- what was hashed, and verifyAuditChain recomputes the same hash in Node:
 --   hash = sha256(prev_hash || canonical), hex; canonical = [recordedAt, occurredAt, actorId,
 --   deviceId, action, outcome, caseId, personId, noteId, offline, details].
-CREATE OR REPLACE FUNCTION carnet_append_audit_events(p_rows text[]) RETURNS TABLE(id bigint, hash text) AS $$
+-- p_rows: a JSON array of those canonical texts, in chain order. Every argument of these
+-- functions is one parameter whatever the batch's size, so that each call site is one prepared
+-- statement (server/db/reusableQuery.ts, executePrepared).
+CREATE OR REPLACE FUNCTION carnet_append_audit_events(p_rows jsonb) RETURNS TABLE(id bigint, hash text) AS $$
 DECLARE
 	prev text;
 	canonical text;
@@ -17,7 +20,7 @@ DECLARE
 BEGIN
 	-- Takes the chain lock (0x0ca2e7a1), then reads the last hash (migration 0003).
 	prev := coalesce(carnet_audit_chain_head(), repeat('0', 64));
-	FOREACH canonical IN ARRAY p_rows LOOP
+	FOR canonical IN SELECT e.value FROM jsonb_array_elements_text(p_rows) WITH ORDINALITY AS e(value, n) ORDER BY e.n LOOP
 		r := canonical::jsonb;
 		h := encode(sha256(convert_to(prev || canonical, 'UTF8')), 'hex');
 		INSERT INTO audit_events AS e (recorded_at, occurred_at, actor_id, device_id, action, outcome,
@@ -36,14 +39,17 @@ $$ LANGUAGE plpgsql VOLATILE;
 -- Marks devices as seen (and, after a pull, synced). The rows are locked in id order first, so
 -- that two transactions touching the same devices (pulls and pushes of several processes) never
 -- wait on each other in opposite orders; then, as every audit writer, they take the chain lock.
-CREATE OR REPLACE FUNCTION carnet_touch_devices(p_ids uuid[], p_ats timestamptz[], p_labels text[], p_synced boolean) RETURNS void AS $$
+-- p_devices: a JSON array of {id, at, label} (label null: unchanged).
+CREATE OR REPLACE FUNCTION carnet_touch_devices(p_devices jsonb, p_synced boolean) RETURNS void AS $$
 BEGIN
-	PERFORM 1 FROM devices WHERE devices.id = ANY(p_ids) ORDER BY devices.id FOR UPDATE;
+	PERFORM 1 FROM devices
+	WHERE devices.id IN (SELECT (e->>'id')::uuid FROM jsonb_array_elements(p_devices) AS e)
+	ORDER BY devices.id FOR UPDATE;
 	UPDATE devices AS d
 	SET last_seen_at = v.at,
 		last_sync_at = CASE WHEN p_synced THEN v.at ELSE d.last_sync_at END,
 		label = coalesce(v.label, d.label)
-	FROM unnest(p_ids, p_ats, p_labels) AS v(id, at, label)
+	FROM jsonb_to_recordset(p_devices) AS v(id uuid, at timestamptz, label text)
 	WHERE d.id = v.id;
 END;
 $$ LANGUAGE plpgsql VOLATILE;
@@ -52,13 +58,13 @@ $$ LANGUAGE plpgsql VOLATILE;
 -- BEGIN/COMMIT: the devices touched, then their audit events appended; the statement's own
 -- transaction makes both commit together. A batch of heartbeats (pulls that sent nothing) does
 -- not wait for the WAL flush (synchronous_commit off for this transaction only).
-CREATE OR REPLACE FUNCTION carnet_record_pulls(p_ids uuid[], p_ats timestamptz[], p_labels text[], p_events text[], p_durable boolean)
+CREATE OR REPLACE FUNCTION carnet_record_pulls(p_devices jsonb, p_events jsonb, p_durable boolean)
 RETURNS TABLE(id bigint, hash text) AS $$
 BEGIN
 	IF NOT p_durable THEN
 		PERFORM set_config('synchronous_commit', 'off', true);
 	END IF;
-	PERFORM carnet_touch_devices(p_ids, p_ats, p_labels, true);
+	PERFORM carnet_touch_devices(p_devices, true);
 	RETURN QUERY SELECT a.id, a.hash FROM carnet_append_audit_events(p_events) AS a;
 END;
 $$ LANGUAGE plpgsql VOLATILE;
