@@ -1,9 +1,10 @@
 // Developer tool, not part of `npm run bench`: the initial_sync scenario alone, alternated with
 // the plain put, then fetch-only; optionally the same with the client code of another checkout
 // in a second page of the same browser, run for run (A/B under the same machine load), and a
-// CPU profile of one initial sync and one plain put (Chromium's sampling profiler over CDP).
+// CPU profile of one initial sync and one plain put (Chromium's sampling profiler over CDP), or
+// a trace of them (--trace: the main thread by trace event, what the profile calls "(program)").
 //
-//   npx tsx bench/browser/profileInitialSync.ts [runs] [rates, e.g. 1,4] [--ab=DIR] [--profile]
+//   npx tsx bench/browser/profileInitialSync.ts [runs] [rates, e.g. 1,4] [--ab=DIR] [--profile] [--trace]
 //
 // DIR: a checkout of older code, e.g. `git worktree add /tmp/carnet-old HEAD~1` (its own
 // node_modules are not needed). The server is the built app (bench/.cache/app, or
@@ -16,6 +17,7 @@ import { benchDatabaseUrl, benchPortBase } from '../config';
 import { ids } from '../dataset/generateDataset';
 import { startApp } from '../lib/appServer';
 import { createSessions } from '../lib/sessions';
+import { busyMs, formatSelfTimes, rendererMainThreads, selfTimes, traced } from '../lib/trace';
 import { serveHarness } from './bundleHarness';
 
 const args = process.argv.slice(2);
@@ -23,6 +25,7 @@ const positional = args.filter((a) => !a.startsWith('--'));
 const runs = Number(positional[0] ?? 3);
 const rates = (positional[1] ?? '1,4').split(',').map(Number);
 const profile = args.includes('--profile');
+const trace = args.includes('--trace');
 const abRoot = args.find((a) => a.startsWith('--ab='))?.slice('--ab='.length);
 /** CPU time (user + system) used so far by every process whose command name matches, in ms. */
 function processCpuMs(comm: RegExp): number {
@@ -173,6 +176,18 @@ async function profiled(h: Harness, fn: string, rate: number) {
 	for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`    ${v.toFixed(0).padStart(5)} ms  ${k}`);
 }
 
+/** One call under a Chromium trace: the page's main thread by trace event (what "(program)" is made of). */
+async function tracedCall(h: Harness, fn: string, rate: number) {
+	const { result, events } = await traced(h.cdp, () => h.call(fn));
+	// The harness page's main thread: the renderer main thread that was busiest during the call.
+	const [main] = rendererMainThreads(events)
+		.map((t) => ({ t, busy: busyMs(events, t) }))
+		.sort((a, b) => b.busy - a.busy);
+	const { byName, total } = selfTimes(events, main.t);
+	console.log(`  ${h.name} ${fn} x${rate}: ${result.ms.toFixed(0)} ms (traced), main thread busy ${total.toFixed(0)} ms; trace events by self time:`);
+	console.log(formatSelfTimes(byName, 20));
+}
+
 try {
 	const context = await browser.newContext();
 	await context.addCookies([{ name: 'carnet_session', value: token, domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }]);
@@ -230,6 +245,7 @@ try {
 			console.log(`x${rate} paired ${harnesses[0].name}/${harnesses[1].name} sync time: median ${median(paired).toFixed(2)} (${paired.map((x) => x.toFixed(2)).join('/')})`);
 		}
 		if (profile) for (const h of harnesses) for (const fn of ['initialSync', 'plainPut']) await profiled(h, fn, rate);
+		if (trace) for (const h of harnesses) for (const fn of ['initialSync', 'plainPut']) await tracedCall(h, fn, rate);
 		if (timeline)
 			for (const h of harnesses)
 				for (let i = 0; i < 2; i++) {

@@ -5,9 +5,8 @@
 import { rmSync } from 'node:fs';
 import { benchDatabaseUrl, benchPortBase } from '../config';
 import { startApp } from '../lib/appServer';
+import { formatSelfTimes, rendererMainThreads, selfTimes, traced } from '../lib/trace';
 import { launchOffline, signedInProfile } from '../scenarios/browser';
-
-type TraceEvent = { name: string; cat: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: { name?: string; data?: { url?: string } } };
 
 const rate = Number(process.argv[2] ?? 4);
 const launches = Number(process.argv[3] ?? 2);
@@ -19,43 +18,23 @@ const profile = await signedInProfile(benchDatabaseUrl, server.url, 'carnet-offl
 try {
 	for (let run = 0; run < launches; run++) {
 		const { context, page, cdp } = await launchOffline(profile, server.url, rate);
-		const events: TraceEvent[] = [];
-		cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-		const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-		await cdp.send('Tracing.start', {
-			transferMode: 'ReportEvents',
-			traceConfig: { includedCategories: ['devtools.timeline', 'v8', 'v8.execute', 'blink', 'loading', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.compile'] }
+		const { result: ms, events } = await traced(cdp, async () => {
+			const started = Date.now();
+			await page.goto('/app');
+			await page.getByRole('button', { name: 'Déverrouiller' }).waitFor({ timeout: 60_000 });
+			return Date.now() - started;
 		});
-		const started = Date.now();
-		await page.goto('/app');
-		await page.getByRole('button', { name: 'Déverrouiller' }).waitFor({ timeout: 60_000 });
-		const ms = Date.now() - started;
-		await cdp.send('Tracing.end');
-		await complete;
 		if (run < launches - 1) {
 			console.log(`  launch ${run + 1}: ${ms} ms`);
 			await context.close();
 			continue;
 		}
-		// The renderer's main thread: the thread named CrRendererMain in the page's process.
-		const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && events.some((x) => x.pid === e.pid && x.name === 'ParseHTML'));
+		// The renderer's main thread: the CrRendererMain thread of the process that parsed the page.
+		const main = rendererMainThreads(events).find((t) => events.some((x) => x.pid === t.pid && x.name === 'ParseHTML'));
 		if (!main) throw new Error('no renderer main thread in the trace');
-		const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
-		// Self time of each event name: its duration less that of the events nested in it.
-		onMain.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-		const self = new Map<string, number>();
-		const stack: TraceEvent[] = [];
-		const childTime = new Map<TraceEvent, number>();
-		const close = (e: TraceEvent) => self.set(e.name, (self.get(e.name) ?? 0) + ((e.dur ?? 0) - (childTime.get(e) ?? 0)) / 1000);
-		for (const e of onMain) {
-			while (stack.length && stack[stack.length - 1].ts + (stack[stack.length - 1].dur ?? 0) <= e.ts) close(stack.pop()!);
-			const parent = stack[stack.length - 1];
-			if (parent) childTime.set(parent, (childTime.get(parent) ?? 0) + (e.dur ?? 0));
-			stack.push(e);
-		}
-		while (stack.length) close(stack.pop()!);
+		const self = selfTimes(events, main).byName;
 		console.log(`x${rate} offline start (traced): ${ms} ms to the unlock button; main thread events by self time:`);
-		for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${v.toFixed(0).padStart(6)} ms  ${k}`);
+		console.log(formatSelfTimes(self));
 		// JavaScript parse and compile on the main thread (self times, so nothing is counted twice).
 		const compile = [...self].filter(([name]) => /^V8\.(Parse|PreParse|Compile|CollectSourcePositions)/.test(name)).reduce((sum, [, v]) => sum + v, 0);
 		console.log(`  -- JavaScript parse and compile on the main thread: ${compile.toFixed(0)} ms`);

@@ -104,6 +104,19 @@ describe.each(databaseKinds)('audit appends on %s', (kind) => {
 		const [untouched] = await handle.db.select().from(devices).where(eq(devices.id, deviceIds[1]));
 		expect(untouched.lastSyncAt?.toISOString()).toBe(new Date(clock.now().getTime() - 60_000).toISOString());
 		expect(await lastId()).toBe(failedAt);
+
+		// In a batch, the bad record fails alone: the batch is retried one record per statement.
+		clock.advance(60_000);
+		const outcomes = await Promise.allSettled([
+			recordPull(handle.db, record(deviceIds[0], { now: clock.now() })),
+			recordPull(handle.db, record(deviceIds[1], { actorId: 'not-an-id', now: clock.now() })),
+			recordPull(handle.db, record(deviceIds[2], { now: clock.now() }))
+		]);
+		expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+		const after = await Promise.all(deviceIds.map(async (id) => (await handle.db.select().from(devices).where(eq(devices.id, id)))[0].lastSyncAt?.toISOString()));
+		expect(after).toEqual([clock.now().toISOString(), untouched.lastSyncAt?.toISOString(), clock.now().toISOString()]);
+		const appended = await handle.db.select().from(auditEvents).where(gt(auditEvents.id, failedAt));
+		expect(appended.map((e) => e.deviceId).sort()).toEqual([deviceIds[0], deviceIds[2]].sort());
 		expect(await verifyAuditChain(handle.db)).toMatchObject({ status: 'intact' });
 	});
 });
