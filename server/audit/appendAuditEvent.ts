@@ -18,9 +18,9 @@ export interface AuditEventInput {
 }
 
 /**
- * Appends are serialised by the transaction-scoped advisory lock 0x0ca2e7a1 (212002721), taken
- * by carnet_audit_chain_head() (migration 0003) and by carnet_next_version() (migration 0002).
- * The first event's prev_hash (also in carnet_append_audit_events, migration 0004).
+ * The first event's prev_hash (also in carnet_append_audit_events, migration 0004). Appends are
+ * serialised by the transaction-scoped advisory lock 0x0ca2e7a1 (212002721), taken by
+ * carnet_audit_chain_head() (migration 0003) and by carnet_next_version() (migration 0002).
  */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
@@ -74,7 +74,7 @@ export function auditRowsParam(events: readonly { input: AuditEventInput; now: D
 }
 
 /** The appended rows (id, hash) in chain order; bigint ids as numbers whatever the driver. */
-export function chainedRows(result: unknown): { id: number; hash: string }[] {
+function chainedRows(result: unknown): { id: number; hash: string }[] {
 	return rowsOf<{ id: number | string; hash: string }>(result).map((row) => ({ id: Number(row.id), hash: row.hash }));
 }
 
