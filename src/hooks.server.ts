@@ -8,6 +8,7 @@ import { SESSION_COOKIE, validateSessionToken } from '$server/auth/session';
 import { authPolicyFromConfig } from '$server/auth/policyFromConfig';
 import { log } from '$server/log';
 import { securityHeaders } from '$server/http/securityHeaders';
+import { requestContext } from '$server/http/requestContext';
 
 export const init: ServerInit = async () => {
 	try {
@@ -57,16 +58,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 			endpoint: '/trpc',
 			req: request,
 			router: appRouter,
-			createContext: ({ resHeaders }) => ({
-				db: database.db,
-				config,
-				now: () => new Date(),
-				user,
-				sessionId: session?.id ?? null,
-				clientAddress: safeClientAddress(event.getClientAddress),
-				secure,
-				resHeaders
-			}),
+			createContext: ({ resHeaders }) => requestContext(event, { config, database }, resHeaders),
 			onError({ error, path }) {
 				if (error.code === 'INTERNAL_SERVER_ERROR') {
 					log('error', 'trpc.internal', { path, message: error.message });
@@ -105,12 +97,4 @@ function withHeaders(response: Response, secure: boolean): Response {
 		}
 	}
 	return response;
-}
-
-function safeClientAddress(get: () => string): string {
-	try {
-		return get();
-	} catch {
-		return 'unknown';
-	}
 }

@@ -5,11 +5,13 @@
  */
 import { Dexie } from 'dexie';
 import { api } from '$lib/api/client';
+import { pullPage } from '$lib/api/pullPage';
 import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
 import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, prepareUnlock, sealPullPage, unlockKeyring, wipeStore, writeSealedPage } from '$lib/db';
 import { syncWithServer } from '$lib/sync/syncWithServer';
 import { buildCaseSearchIndex, searchCaseIndex } from '$lib/search/searchCaseload';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
+import type { PullOutput } from '$lib/shared/sync';
 
 /** Light KDF parameters where the KDF is not what is measured. */
 const LIGHT_KDF: KdfParams = { algorithm: 'argon2id', memoryKiB: 1_024, iterations: 1, parallelism: 1 };
@@ -77,7 +79,8 @@ const bench = {
 
 	/**
 	 * The same records as a first sync, fetched page after page, nothing stored. As objects (the
-	 * default): kept for plainPut. `packed`: the form the sync engine asks for (initial_sync_fetch_only).
+	 * default): kept for plainPut. `packed`: as the sync engine asks for them, binary frames
+	 * (initial_sync_fetch_only).
 	 */
 	async fetchRecords(packed = false): Promise<{ ms: number; records: number }> {
 		const started = performance.now();
@@ -88,13 +91,14 @@ const bench = {
 		let records = 0;
 		let cursor: string | null = null;
 		for (;;) {
-			const page = await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds: held, ...(packed ? { packed: true } : {}) });
+			// Packed: as the sync engine asks for them (binary frames, pullPage); otherwise tRPC objects.
+			const page = packed ? await pullPage({ deviceId, cursor, heldCaseIds: held }) : await api.sync.pull.mutate({ deviceId, cursor, heldCaseIds: held });
 			if (page.wipe) throw new Error('wiped');
 			const got = page.packed ?? page;
 			if (packed) ((globalThis as { benchPackedPages?: unknown[] }).benchPackedPages ??= []).push(page);
 			for (const key of ['cases', 'persons', 'notes', 'visits'] as const) {
 				records += got[key].length;
-				if (!packed) (all[key] as unknown[]).push(...page[key]);
+				if (!packed) (all[key] as unknown[]).push(...(page as Extract<PullOutput, { wipe: false }>)[key]);
 			}
 			held.push(...got.cases.map((c) => c.id));
 			cursor = page.cursor;

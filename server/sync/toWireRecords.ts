@@ -1,5 +1,6 @@
 import type { CaseAccess, CaseRecord, NoteRecord, PersonRecord, Tombstone, VisitRecord } from '../../src/lib/shared/records';
 import type { PackedRecord, PullOutput } from '../../src/lib/shared/sync';
+import type { FramedPullOutput, FramedRecord } from '../../src/lib/shared/pullFrame';
 import type { SensitiveCategory } from '../../src/lib/shared/domain';
 import { noteBodyFor } from '../policy/noteBodyFor';
 import type { CaseRow, NoteRow, PersonRow, TombstoneRow, VisitRow } from './readCaseRows';
@@ -53,6 +54,12 @@ export function toTombstone(row: TombstoneRow): Tombstone {
 	return row;
 }
 
+/** A record's clear fields and its UTF-8 JSON: what the device encrypts as it is. */
+export function framedRecord(record: { id: string; caseId?: string; version: number }): FramedRecord {
+	const json = Buffer.from(JSON.stringify(record), 'utf8');
+	return { id: record.id, caseId: record.caseId ?? record.id, version: record.version, json: new Uint8Array(json.buffer as ArrayBuffer, json.byteOffset, json.length) };
+}
+
 /**
  * The packed form of a pull answer (`packed: true`): each record becomes its clear fields and
  * the base64 of its UTF-8 JSON, which the device encrypts as it is. Call it on an answer that
@@ -60,12 +67,10 @@ export function toTombstone(row: TombstoneRow): Tombstone {
  */
 export function packPullOutput(output: PullOutput): PullOutput {
 	if (output.wipe) return output;
-	const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => ({
-		id: record.id,
-		caseId: record.caseId ?? record.id,
-		version: record.version,
-		json: Buffer.from(JSON.stringify(record), 'utf8').toString('base64')
-	});
+	const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => {
+		const { json, ...fields } = framedRecord(record);
+		return { ...fields, json: Buffer.from(json.buffer, json.byteOffset, json.length).toString('base64') };
+	};
 	return {
 		...output,
 		cases: [],
@@ -77,6 +82,28 @@ export function packPullOutput(output: PullOutput): PullOutput {
 			persons: output.persons.map(pack),
 			notes: output.notes.map(pack),
 			visits: output.visits.map(pack)
+		}
+	};
+}
+
+/**
+ * The same answer for a binary frame (src/lib/shared/pullFrame.ts): the records' JSON as bytes.
+ * Same precondition as packPullOutput.
+ */
+export function framePullOutput(output: PullOutput): FramedPullOutput {
+	if (output.wipe) return output;
+	const { packed: _none, ...page } = output;
+	return {
+		...page,
+		cases: [],
+		persons: [],
+		notes: [],
+		visits: [],
+		packed: {
+			cases: output.cases.map(framedRecord),
+			persons: output.persons.map(framedRecord),
+			notes: output.notes.map(framedRecord),
+			visits: output.visits.map(framedRecord)
 		}
 	};
 }

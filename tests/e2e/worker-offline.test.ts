@@ -6,7 +6,7 @@ const rawJournalCount = (page: Parameters<typeof rawStoreCount>[0]) => rawStoreC
 test('a worker syncs, works offline, reloads, unlocks and syncs back; the DPO finds the offline view', async ({ page, context, playwright, baseURL }) => {
 	// Slow the first pull down so that its progress is visible.
 	let delayed = false;
-	await page.route('**/trpc/sync.pull**', async (route) => {
+	await page.route('**/sync/pull', async (route) => {
 		if (!delayed) {
 			delayed = true;
 			await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -323,6 +323,13 @@ describe('bad input through the real HTTP endpoint', () => {
 			['a depth-10k body', '/trpc/auth.login', { method: 'POST', headers: json, body: `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}` }],
 			['GET on a mutation', `/trpc/auth.login?input=${encodeURIComponent(JSON.stringify({ username: 'x', password: 'y' }))}`, { method: 'GET' }],
 			['GET on a mutation of the sync', '/trpc/sync.pull', { method: 'GET' }],
+			// The sync engine's binary transport of sync.pull answers bad input with the same JSON errors.
+			['/sync/pull: not JSON', '/sync/pull', { method: 'POST', headers: json, body: '{nope' }],
+			['/sync/pull: empty body', '/sync/pull', { method: 'POST', headers: json, body: '' }],
+			['/sync/pull: JSON of the wrong type', '/sync/pull', { method: 'POST', headers: json, body: '[1,2,3]' }],
+			['/sync/pull: octet-stream', '/sync/pull', { method: 'POST', headers: { 'content-type': 'application/octet-stream', origin: origin() }, body: new Uint8Array([0, 1, 2, 255]) }],
+			['/sync/pull: a 2 MB body', '/sync/pull', { method: 'POST', headers: json, body: JSON.stringify({ deviceId: 'x', heldCaseIds: Array(40_000).fill('y'.repeat(50)) }) }],
+			['/sync/pull: a depth-10k body', '/sync/pull', { method: 'POST', headers: json, body: `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}` }],
 			['unknown procedure', '/trpc/nope.nothing', { method: 'GET' }],
 			['unknown procedure (POST)', '/trpc/admin.dropDatabase', { method: 'POST', headers: json, body: '{}' }],
 			['a 12 KB query string', `/trpc/auth.me?input=${'%7B'.repeat(4_000)}`, { method: 'GET' }],

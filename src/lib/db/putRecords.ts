@@ -1,5 +1,6 @@
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
 import type { PackedRecord, PackedRecords } from '$lib/shared/sync';
+import type { FramedRecord, FramedRecords } from '$lib/shared/pullFrame';
 import { base64ToBytes } from '$lib/crypto';
 import type { CaseChildRow, CaseRow, MetaRow } from './CarnetDb';
 import { metaRow, type MetaKey, type MetaValues } from './meta';
@@ -22,8 +23,11 @@ type PullPage = {
 	persons: PersonRecord[];
 	notes: NoteRecord[];
 	visits: VisitRecord[];
-	/** sync.pull's packed form: then the four arrays above are ignored. */
-	packed?: PackedRecords;
+	/**
+	 * sync.pull's packed form, each record's JSON in base64 (tRPC) or as bytes (a binary frame,
+	 * src/lib/shared/pullFrame.ts): then the four arrays above are ignored.
+	 */
+	packed?: PackedRecords | FramedRecords;
 };
 
 /** A pull page encrypted, ready for `writeSealedPage`. Holds no plaintext. */
@@ -51,14 +55,15 @@ export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {
 	const metaRows = Promise.all(Object.entries(meta).map(([key, value]) => metaRow(key as MetaKey, value as never)));
 	if (page.packed) {
 		const { cases, persons, notes, visits } = page.packed;
-		const caseIndex = (r: PackedRecord) => ({ id: r.id, version: r.version });
-		const childIndex = (r: PackedRecord) => ({ id: r.id, caseId: r.caseId, version: r.version });
-		const json = (r: PackedRecord) => base64ToBytes(r.json);
+		type Received = PackedRecord | FramedRecord;
+		const caseIndex = (r: Received) => ({ id: r.id, version: r.version });
+		const childIndex = (r: Received) => ({ id: r.id, caseId: r.caseId, version: r.version });
+		const json = (r: Received) => (typeof r.json === 'string' ? base64ToBytes(r.json) : r.json);
 		const [caseRows, personRows, noteRows, visitRows] = await Promise.all([
-			sealJsonValues(casesTable, cases.map((r) => ({ index: caseIndex(r), json: json(r) }))),
-			sealJsonValues(personsTable, persons.map((r) => ({ index: childIndex(r), json: json(r) }))),
-			sealJsonValues(notesTable, notes.map((r) => ({ index: childIndex(r), json: json(r) }))),
-			sealJsonValues(visitsTable, visits.map((r) => ({ index: childIndex(r), json: json(r) })))
+			sealJsonValues(casesTable, (cases as Received[]).map((r) => ({ index: caseIndex(r), json: json(r) }))),
+			sealJsonValues(personsTable, (persons as Received[]).map((r) => ({ index: childIndex(r), json: json(r) }))),
+			sealJsonValues(notesTable, (notes as Received[]).map((r) => ({ index: childIndex(r), json: json(r) }))),
+			sealJsonValues(visitsTable, (visits as Received[]).map((r) => ({ index: childIndex(r), json: json(r) })))
 		]);
 		return { cases: caseRows, persons: personRows, notes: noteRows, visits: visitRows, meta: await metaRows };
 	}

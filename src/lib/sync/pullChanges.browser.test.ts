@@ -2,25 +2,36 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { createKeyring, getMeta, listCaseload, listNotes, listQuarantine } from '$lib/db';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
 import type { PackedRecord, PullInput, PullOutput } from '$lib/shared/sync';
+import type { FramedRecords } from '$lib/shared/pullFrame';
 import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore } from '$lib/db/testing/fixtures';
 import { dumpRawStorage } from '$lib/db/testing/rawStorage';
 
-/** sync.pull, answered by the test: each call takes the next scripted page. */
+/**
+ * sync.pull, answered by the test: each call takes the next scripted page (written in the
+ * packed form), which goes through the real binary frame, encoded and decoded, as from
+ * POST /sync/pull.
+ */
 const pull = vi.hoisted(() => ({ pages: [] as ((input: PullInput) => PullOutput | Promise<PullOutput>)[], inputs: [] as PullInput[] }));
-vi.mock('$lib/api/client', () => ({
-	api: {
-		sync: {
-			pull: {
-				mutate: async (input: PullInput) => {
-					pull.inputs.push(input);
-					const answer = pull.pages.shift();
-					if (!answer) throw new Error('no page left');
-					return answer(input);
-				}
-			},
-			acknowledgeWipe: { mutate: async () => ({ acknowledged: true }) }
+vi.mock('$lib/api/pullPage', async () => {
+	const { decodePullFrame, encodePullFrame } = await import('$lib/shared/pullFrame');
+	const bytes = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+	return {
+		pullPage: async (input: PullInput) => {
+			pull.inputs.push(input);
+			const answer = pull.pages.shift();
+			if (!answer) throw new Error('no page left');
+			const page = await answer(input);
+			if (page.wipe) return decodePullFrame(encodePullFrame(page));
+			const packed = page.packed!;
+			const framed = Object.fromEntries(
+				(['cases', 'persons', 'notes', 'visits'] as const).map((t) => [t, packed[t].map((r) => ({ ...r, json: bytes(r.json) }))])
+			) as FramedRecords;
+			return decodePullFrame(encodePullFrame({ ...page, packed: framed }));
 		}
-	}
+	};
+});
+vi.mock('$lib/api/client', () => ({
+	api: { sync: { acknowledgeWipe: { mutate: async () => ({ acknowledged: true }) } } }
 }));
 
 const { pullChanges } = await import('./pullChanges');
@@ -85,8 +96,10 @@ test('packed pages are stored encrypted and open to the very records sent; the c
 
 	expect(result.records).toBe(caseload.cases.length + caseload.persons.length + caseload.notes.length + caseload.visits.length);
 	expect(progress.at(-1)).toBe(result.records);
-	// Every request asked for the packed form and listed the cases received so far.
-	expect(pull.inputs.map((input) => input.packed)).toEqual(pages.map(() => true));
+	// One request per page, through the binary frame (which is always packed: the input does not
+	// say), each listing the cases received so far.
+	expect(pull.inputs).toHaveLength(pages.length);
+	expect(pull.inputs.every((input) => !('packed' in input))).toBe(true);
 	expect(pull.inputs.map((input) => input.heldCaseIds.length)).toEqual([0, 1, 2]);
 	expect(await getMeta('cursor')).toBe('102');
 

@@ -1,7 +1,9 @@
 import { api } from '$lib/api/client';
+import { pullPage } from '$lib/api/pullPage';
 import { applyTombstones, deleteCases, getMeta, listHeldCaseIds, putPullPage, sealPullPage, setMeta, wipeStore, writeSealedPage, type MetaValues } from '$lib/db';
 import { checkedJournalSecret } from '$lib/journal';
-import type { DevicePolicy, PullOutput } from '$lib/shared/sync';
+import type { DevicePolicy } from '$lib/shared/sync';
+import type { FramedPullOutput } from '$lib/shared/pullFrame';
 import { deviceLabel } from './deviceLabel';
 import { SyncError } from './SyncError';
 
@@ -20,12 +22,13 @@ export interface PullResult {
 	policy: DevicePolicy | null;
 }
 
-type Page = Extract<PullOutput, { wipe: false }>;
+type Page = Extract<FramedPullOutput, { wipe: false }>;
 
 /**
  * Pulls every page of changes and applies each one: revoked cases and all their rows go in one
  * transaction, then the page's records with the cursor, then tombstones. `wipe: true` wipes the
- * store and stops. Records come packed (UTF-8 JSON, encrypted as received).
+ * store and stops. Records come packed, in binary frames (each record's UTF-8 JSON, encrypted
+ * as received; `pullPage`).
  *
  * Pipelined when the held set the next page needs is known without the store (no revocation,
  * no tombstone in the page): the next page is requested as soon as this one arrives, and this
@@ -42,8 +45,7 @@ export async function pullChanges(deviceId: string, onProgress?: (progress: Pull
 	const result: PullResult = { records: 0, revokedCaseIds: [], droppedLocalWork: 0, policy: null };
 	onProgress?.({ ...progress });
 	const label = deviceLabel();
-	const request = (cursor: string | null, heldCaseIds: string[]) =>
-		api.sync.pull.mutate({ deviceId, deviceLabel: label, cursor, heldCaseIds, packed: true });
+	const request = (cursor: string | null, heldCaseIds: string[]) => pullPage({ deviceId, deviceLabel: label, cursor, heldCaseIds });
 	/** The previous page's transaction, while it is being written. */
 	let writing: Promise<void> = Promise.resolve();
 	const stored = (count: number) => {
@@ -122,10 +124,10 @@ export async function pullChanges(deviceId: string, onProgress?: (progress: Pull
 }
 
 function caseIdsOf(page: Page): string[] {
-	return (page.packed ?? page).cases.map((c) => c.id);
+	return page.packed.cases.map((c) => c.id);
 }
 
 function recordCount(page: Page): number {
-	const records = page.packed ?? page;
+	const records = page.packed;
 	return records.cases.length + records.persons.length + records.notes.length + records.visits.length;
 }
