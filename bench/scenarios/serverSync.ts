@@ -7,7 +7,8 @@ import type { AppServer } from '../lib/appServer';
 import type { Figures } from '../lib/figures';
 import { createSessions } from '../lib/sessions';
 import { percentile } from '../lib/stats';
-import { callMutation, createAgent } from '../lib/trpcHttp';
+import { callMutation, callPullFrame, createAgent } from '../lib/trpcHttp';
+import type { FramedPullOutput } from '../../src/lib/shared/pullFrame';
 import { ids } from '../dataset/generateDataset';
 
 export interface ServerSyncOptions {
@@ -40,7 +41,7 @@ const loadavg = () => os.loadavg()[0].toFixed(1);
 export type Device = { userId: string; token: string; deviceId: string; cursor: string | null; held: string[]; caseIds: string[] };
 
 /** Pulls until the device holds everything (pages as objects or packed, as `pull` asks for them). */
-export async function firstSync(pull: (input: object) => Promise<{ data: PullOutput; bytes: number }>, device: Device) {
+export async function firstSync(pull: (input: object) => Promise<{ data: PullOutput | FramedPullOutput; bytes: number }>, device: Device) {
 	for (let page = 0; page < 100; page++) {
 		const { data } = await pull({ deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held });
 		if (data.wipe) throw new Error('wiped');
@@ -84,8 +85,8 @@ export async function benchIncrementalPull(o: ServerSyncOptions): Promise<void> 
 			p50s.push(percentile(times, 50));
 			const http: number[] = [];
 			for (let i = 0; i < Math.min(o.pullCalls, 100) + 5; i++) {
-				const result = await callMutation(agent, o.server.url, 'sync.pull', input, token);
-				if (result.status !== 200) throw new Error(`sync.pull answered ${result.status}`);
+				const result = await callPullFrame(agent, o.server.url, input, token);
+				if (result.status !== 200) throw new Error(`POST /sync/pull answered ${result.status}`);
 				if (i >= 5) http.push(result.ms);
 				if (i === 5) sizes.push(result.bytes);
 			}
@@ -123,9 +124,9 @@ export async function prepareDevices(o: ServerSyncOptions, count: number): Promi
 			await Promise.all(
 				devices.slice(i, i + 10).map((device) =>
 					firstSync(async (input) => {
-						const result = await callMutation(agent, o.server.url, 'sync.pull', input, device.token);
-						if (result.status !== 200) throw new Error(`sync.pull answered ${result.status}`);
-						return { data: result.data as PullOutput, bytes: result.bytes };
+						const result = await callPullFrame(agent, o.server.url, input, device.token);
+						if (result.status !== 200 || !result.data) throw new Error(`POST /sync/pull answered ${result.status}`);
+						return { data: result.data, bytes: result.bytes };
 					}, device)
 				)
 			);
@@ -214,9 +215,9 @@ export async function openLoop(
 /** The pull of a device that holds everything: an answer with anything in it is an error. */
 export function unchangedPull(o: Pick<ServerSyncOptions, 'server'>, agent: ReturnType<typeof createAgent>) {
 	return async (device: Device) => {
-		const result = await callMutation(agent, o.server.url, 'sync.pull', { deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held }, device.token);
-		const data = result.data as PullOutput | null;
-		const ok = result.status === 200 && data !== null && !data.wipe && data.cases.length === 0 && !data.hasMore;
+		const result = await callPullFrame(agent, o.server.url, { deviceId: device.deviceId, cursor: device.cursor, heldCaseIds: device.held }, device.token);
+		const data = result.data;
+		const ok = result.status === 200 && data !== null && !data.wipe && !data.hasMore && Object.values(data.packed).every((records) => records.length === 0);
 		return { ok, ms: result.ms, count: 1 };
 	};
 }

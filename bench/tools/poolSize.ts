@@ -12,8 +12,7 @@ import { startApp, type AppServer } from '../lib/appServer';
 import { Figures } from '../lib/figures';
 import { createSessions } from '../lib/sessions';
 import { percentile } from '../lib/stats';
-import { callMutation, createAgent } from '../lib/trpcHttp';
-import type { PullOutput } from '../../src/lib/shared/sync';
+import { callPullFrame, createAgent } from '../lib/trpcHttp';
 import { benchPullThroughput, benchPushThroughput, firstSync, openLoop, prepareDevices, unchangedPull, type Device } from '../scenarios/serverSync';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -35,7 +34,11 @@ async function pullsBesideFirstSyncs(server: AppServer, devices: Device[]): Prom
 			while (performance.now() < deadline - 1500) {
 				const begun = performance.now();
 				const device: Device = { userId: ids.syncUser, token, deviceId: randomUUID(), cursor: null, held: [], caseIds: [] };
-				const pull = (input: object) => callMutation(agent, server.url, 'sync.pull', { ...input, packed: true }, token).then((r) => ({ data: r.data as PullOutput, bytes: r.bytes }));
+				const pull = (input: object) =>
+					callPullFrame(agent, server.url, input, token).then((r) => {
+						if (!r.data) throw new Error(`POST /sync/pull answered ${r.status}`);
+						return { data: r.data, bytes: r.bytes };
+					});
 				await firstSync(pull, device);
 				firstSyncMs.push(performance.now() - begun);
 			}

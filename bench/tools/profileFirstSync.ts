@@ -1,5 +1,5 @@
 // Developer tool, not part of `npm run bench`: first syncs of the bench's sync user (every page,
-// packed, as the device asks them), one after the other, against the built app started with
+// as binary frames, as the device asks them), one after the other, against the built app started with
 // --cpu-prof; prints per-page server time and the heaviest functions (self time).
 //   npx tsx bench/tools/profileFirstSync.ts [syncs]
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import { benchDatabaseUrl, benchPortBase } from '../config';
 import { ids } from '../dataset/generateDataset';
 import { startApp } from '../lib/appServer';
 import { createSessions } from '../lib/sessions';
-import { callMutation, createAgent } from '../lib/trpcHttp';
+import { callPullFrame, createAgent } from '../lib/trpcHttp';
 
 const syncs = Number(process.argv[2] ?? 20);
 const dir = '/tmp/carnet-prof-first';
@@ -30,8 +30,9 @@ try {
 		const held: string[] = [];
 		const times: number[] = [];
 		for (;;) {
-			const r = await callMutation(agent, server.url, 'sync.pull', { deviceId, cursor, heldCaseIds: held, packed: true }, token);
-			const page = r.data as { cursor: string; hasMore: boolean; packed: { cases: { id: string }[] } };
+			const r = await callPullFrame(agent, server.url, { deviceId, cursor, heldCaseIds: held }, token);
+			if (!r.data || r.data.wipe) throw new Error(`POST /sync/pull answered ${r.status}`);
+			const page = r.data;
 			times.push(r.ms);
 			bytes += r.bytes;
 			held.push(...page.packed.cases.map((c) => c.id));
