@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The lint rule of STYLE.md §5: code under src/ never imports values from server/ (types only).
  * SvelteKit guards only $lib/server; this walks every import of src/ instead. The server entry
- * points of SvelteKit (hooks.server.ts, +*.server.ts) are the only exceptions.
+ * points of SvelteKit (hooks.server.ts, +*.server.ts, and +server.ts endpoints, which SvelteKit
+ * never bundles for the browser) are the only exceptions.
  */
 function listFiles(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
@@ -15,7 +16,7 @@ function listFiles(dir: string): string[] {
 	});
 }
 
-const serverEntry = /(^|\/)(hooks\.server\.ts|\+[a-z]+\.server\.ts)$/;
+const serverEntry = /(^|\/)(hooks\.server\.ts|\+server\.ts|\+[a-z]+\.server\.ts)$/;
 const importPattern = /^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function serverValueImports(file: string): string[] {
