@@ -1,12 +1,13 @@
 // Developer tool, not part of `npm run bench`: what receiving a first sync's pages costs the page,
 // as sync.pull sends them today (tRPC JSON, each record's UTF-8 JSON in base64) against the same
-// records framed as binary (a length-prefixed JSON header, then the records' bytes back to back,
-// read with arrayBuffer()). The real pages of the bench's sync user are fetched once from the
+// records framed as POST /sync/pull frames them (encodePullFrame), read with arrayBuffer() and the
+// app's decodePullFrame. The real pages of the bench's sync user are fetched once from the
 // built app, then served from a plain HTTP server on loopback so that only the transport differs;
 // the page times fetching every page and turning each record into its bytes (what
 // sealPullPage encrypts), alternating the two forms, at each CPU throttling rate.
 //   npx tsx bench/tools/pageTransport.ts [rounds, default 6] [rates, default 1,4]
 import http from 'node:http';
+import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { chromium } from 'playwright';
@@ -18,6 +19,7 @@ import { createSessions } from '../lib/sessions';
 import { callMutation, createAgent } from '../lib/trpcHttp';
 import { firstSync, type Device } from '../scenarios/serverSync';
 import type { PackedRecord, PullOutput } from '../../src/lib/shared/sync';
+import { encodePullFrame, type FramedRecords } from '../../src/lib/shared/pullFrame';
 
 const rounds = Number(process.argv[2] ?? 6);
 const rates = (process.argv[3] ?? '1,4').split(',').map(Number);
@@ -42,20 +44,24 @@ try {
 	await server.stop();
 }
 
-// 2. Each page in both forms.
+// 2. Each page in both forms: as /trpc answers it, and as POST /sync/pull frames it.
 const asJson = pages.map((page) => JSON.stringify({ result: { data: page } }));
 const asBinary = pages.map((page) => {
 	if (page.wipe || !page.packed) throw new Error('expected packed pages');
 	const packed = page.packed;
-	const bytes = TABLES.flatMap((t) => packed[t].map((r: PackedRecord) => Buffer.from(r.json, 'base64')));
-	let i = 0;
-	const header = Buffer.from(
-		JSON.stringify({ ...page, packed: Object.fromEntries(TABLES.map((t) => [t, packed[t].map((r: PackedRecord) => ({ id: r.id, caseId: r.caseId, version: r.version, n: bytes[i++].length }))])) })
-	);
-	const length = Buffer.alloc(4);
-	length.writeUInt32LE(header.length);
-	return Buffer.concat([length, header, ...bytes]);
+	const framed = Object.fromEntries(TABLES.map((t) => [t, packed[t].map((r: PackedRecord) => ({ ...r, json: new Uint8Array(Buffer.from(r.json, 'base64')) }))])) as FramedRecords;
+	return Buffer.from(encodePullFrame({ ...page, packed: framed }));
 });
+// The app's own frame decoder, bundled for the page.
+const decoder = (
+	await build({
+		stdin: { contents: "import { decodePullFrame } from './src/lib/shared/pullFrame'; globalThis.decodePullFrame = decodePullFrame;", resolveDir: '.', loader: 'ts' },
+		bundle: true,
+		format: 'iife',
+		write: false,
+		logLevel: 'error'
+	})
+).outputFiles[0].text;
 const records = pages.reduce((n, p) => n + (p.wipe || !p.packed ? 0 : TABLES.reduce((m, t) => m + p.packed![t].length, 0)), 0);
 const kib = (v: (string | Buffer)[]) => (v.reduce((n, b) => n + Buffer.byteLength(b), 0) / 1024).toFixed(0);
 console.log(`${pages.length} pages, ${records} records: JSON ${kib(asJson)} KiB, binary ${kib(asBinary)} KiB`);
@@ -74,6 +80,7 @@ const browser = await chromium.launch({ executablePath: chromiumPath, args: chro
 try {
 	const page = await browser.newPage();
 	await page.goto(`http://localhost:${benchPortBase + 14}/`);
+	await page.addScriptTag({ content: decoder });
 	const cdp = await page.context().newCDPSession(page);
 	const receive = (form: 'json' | 'bin') =>
 		page.evaluate(
@@ -87,15 +94,9 @@ try {
 						const fromBase64 = (Uint8Array as unknown as { fromBase64(s: string): Uint8Array }).fromBase64;
 						for (const t of ['cases', 'persons', 'notes', 'visits']) for (const r of packed[t]) received += fromBase64(r.json).length;
 					} else {
-						const buffer = new Uint8Array(await response.arrayBuffer());
-						const headerLength = new DataView(buffer.buffer).getUint32(0, true);
-						const header = JSON.parse(new TextDecoder().decode(buffer.subarray(4, 4 + headerLength)));
-						let offset = 4 + headerLength;
-						for (const t of ['cases', 'persons', 'notes', 'visits'])
-							for (const r of header.packed[t]) {
-								received += buffer.subarray(offset, offset + r.n).length;
-								offset += r.n;
-							}
+						const decode = (globalThis as unknown as { decodePullFrame(frame: Uint8Array): { packed: Record<string, { json: Uint8Array }[]> } }).decodePullFrame;
+						const { packed } = decode(new Uint8Array(await response.arrayBuffer()));
+						for (const t of ['cases', 'persons', 'notes', 'visits']) for (const r of packed[t]) received += r.json.length;
 					}
 				}
 				return { ms: performance.now() - started, received };

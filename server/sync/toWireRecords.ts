@@ -67,23 +67,10 @@ export function framedRecord(record: { id: string; caseId?: string; version: num
  */
 export function packPullOutput(output: PullOutput): PullOutput {
 	if (output.wipe) return output;
-	const pack = (record: { id: string; caseId?: string; version: number }): PackedRecord => {
+	return withPackedRecords(output, (record): PackedRecord => {
 		const { json, ...fields } = framedRecord(record);
 		return { ...fields, json: Buffer.from(json.buffer, json.byteOffset, json.length).toString('base64') };
-	};
-	return {
-		...output,
-		cases: [],
-		persons: [],
-		notes: [],
-		visits: [],
-		packed: {
-			cases: output.cases.map(pack),
-			persons: output.persons.map(pack),
-			notes: output.notes.map(pack),
-			visits: output.visits.map(pack)
-		}
-	};
+	});
 }
 
 /**
@@ -92,18 +79,18 @@ export function packPullOutput(output: PullOutput): PullOutput {
  */
 export function framePullOutput(output: PullOutput): FramedPullOutput {
 	if (output.wipe) return output;
-	const { packed: _none, ...page } = output;
+	return withPackedRecords(output, framedRecord);
+}
+
+/** The page with its four record arrays emptied and their records, packed by `pack`, under `packed`. */
+function withPackedRecords<R>(output: Extract<PullOutput, { wipe: false }>, pack: (record: { id: string; caseId?: string; version: number }) => R) {
+	const { packed: _previous, ...page } = output;
 	return {
 		...page,
 		cases: [],
 		persons: [],
 		notes: [],
 		visits: [],
-		packed: {
-			cases: output.cases.map(framedRecord),
-			persons: output.persons.map(framedRecord),
-			notes: output.notes.map(framedRecord),
-			visits: output.visits.map(framedRecord)
-		}
+		packed: { cases: output.cases.map(pack), persons: output.persons.map(pack), notes: output.notes.map(pack), visits: output.visits.map(pack) }
 	};
 }
