@@ -67,7 +67,7 @@ try {
 		}
 	}
 	if (!only || only === 'browser') {
-		await benchBrowser({ server, figures, log, databaseUrl: benchDatabaseUrl, runs: quick ? 2 : 3 });
+		await benchBrowser({ server, figures, log, databaseUrl: benchDatabaseUrl, runs: quick ? 2 : 5 });
 	}
 } finally {
 	await server.stop();

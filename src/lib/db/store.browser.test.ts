@@ -9,6 +9,7 @@ import {
 	getCaseDetail,
 	getMeta,
 	listCaseload,
+	listNotes,
 	listDrafts,
 	listOutbox,
 	listQuarantine,
@@ -135,6 +136,41 @@ describe('reading back', () => {
 		expect(detail?.notes.sort(byId)).toEqual(caseload.notes.filter((n) => n.caseId === target.id).sort(byId));
 		expect(detail?.persons.sort(byId)).toEqual(caseload.persons.filter((p) => p.caseId === target.id).sort(byId));
 		expect(await getCaseDetail(crypto.randomUUID())).toBeNull();
+	});
+
+	test('the caseload list counts notes from the clear index and decrypts none of them', async () => {
+		// A note whose ciphertext no longer opens: listNotes quarantines it, the list does not touch it.
+		const note = caseload.notes[0];
+		await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, ct: new Uint8Array(row.ct as Uint8Array).reverse() }));
+		// Every IndexedDB call that returns values, by object store: the notes' must stay untouched.
+		const valueReads: string[] = [];
+		const spied = [
+			[IDBObjectStore.prototype, ['get', 'getAll', 'openCursor']],
+			[IDBIndex.prototype, ['get', 'getAll', 'openCursor']]
+		] as const;
+		const originals = spied.flatMap(([proto, methods]) => methods.map((m) => [proto, m, (proto as unknown as Record<string, unknown>)[m]] as const));
+		for (const [proto, method, original] of originals) {
+			(proto as unknown as Record<string, unknown>)[method] = function (this: IDBObjectStore | IDBIndex, ...args: unknown[]) {
+				valueReads.push('objectStore' in this ? this.objectStore.name : this.name);
+				return (original as (...a: unknown[]) => unknown).apply(this, args);
+			};
+		}
+		let list: Awaited<ReturnType<typeof listCaseload>>;
+		try {
+			list = await listCaseload();
+		} finally {
+			for (const [proto, method, original] of originals) (proto as unknown as Record<string, unknown>)[method] = original;
+		}
+		expect(valueReads).toEqual(expect.arrayContaining(['cases', 'persons', 'visits']));
+		expect(valueReads).not.toContain('notes');
+		expect(list.failures).toEqual([]);
+		expect(list.items.find((item) => item.case.id === note.caseId)?.noteCount).toBe(2);
+		expect(await listQuarantine()).toEqual([]);
+
+		const notes = await listNotes();
+		expect(notes.failures).toEqual([{ table: 'notes', rowId: note.id, reason: 'decrypt-failure' }]);
+		expect(notes.items).toHaveLength(caseload.notes.length - 1);
+		expect((await listCaseload()).items.find((item) => item.case.id === note.caseId)?.noteCount).toBe(1);
 	});
 
 	test('while locked, reads and writes are refused with StoreError("locked")', async () => {
