@@ -138,11 +138,11 @@ async function openHarness(context: BrowserContext, name: string, root: string |
 /** A profile node's function, as `name file:line`. */
 const frameKey = (f: { functionName: string; url: string; lineNumber: number }) => `${f.functionName || '(anon)'} ${f.url.replace(/.*\//, '')}:${f.lineNumber}`;
 
-async function profiled(h: Harness, fn: string, rate: number) {
+async function profiled(h: Harness, fn: string, rate: number, ...args: unknown[]) {
 	await h.cdp.send('Profiler.enable');
 	await h.cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 	await h.cdp.send('Profiler.start');
-	const { ms } = await h.call(fn);
+	const { ms } = await h.call(fn, ...args);
 	const { profile: p } = (await h.cdp.send('Profiler.stop')) as {
 		profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
 	};
@@ -177,8 +177,8 @@ async function profiled(h: Harness, fn: string, rate: number) {
 }
 
 /** One call under a Chromium trace: the page's main thread by trace event (what "(program)" is made of). */
-async function tracedCall(h: Harness, fn: string, rate: number) {
-	const { result, events } = await traced(h.cdp, () => h.call(fn));
+async function tracedCall(h: Harness, fn: string, rate: number, ...args: unknown[]) {
+	const { result, events } = await traced(h.cdp, () => h.call(fn, ...args));
 	// The harness page's main thread: the renderer main thread that was busiest during the call.
 	const [main] = rendererMainThreads(events)
 		.map((t) => ({ t, busy: busyMs(events, t) }))
@@ -244,8 +244,10 @@ try {
 			const paired = a.sync.map((s, i) => s / b.sync[i]);
 			console.log(`x${rate} paired ${harnesses[0].name}/${harnesses[1].name} sync time: median ${median(paired).toFixed(2)} (${paired.map((x) => x.toFixed(2)).join('/')})`);
 		}
-		if (profile) for (const h of harnesses) for (const fn of ['initialSync', 'plainPut']) await profiled(h, fn, rate);
-		if (trace) for (const h of harnesses) for (const fn of ['initialSync', 'plainPut']) await tracedCall(h, fn, rate);
+		// fetchRecords(true): fetch-only, the pages as the sync engine receives them (binary frames).
+		const profiledCalls: [string, ...unknown[]][] = [['initialSync'], ['plainPut'], ['fetchRecords', true]];
+		if (profile) for (const h of harnesses) for (const [fn, ...fnArgs] of profiledCalls) await profiled(h, fn, rate, ...fnArgs);
+		if (trace) for (const h of harnesses) for (const [fn, ...fnArgs] of profiledCalls) await tracedCall(h, fn, rate, ...fnArgs);
 		if (timeline)
 			for (const h of harnesses)
 				for (let i = 0; i < 2; i++) {
