@@ -283,6 +283,8 @@ async function appScenarios(o: BrowserOptions, rates: number[]) {
 			await page.getByLabel('Mot de passe').fill(PASSWORD);
 			await page.getByRole('button', { name: 'Déverrouiller' }).click();
 			await cases.nth(59).waitFor({ timeout: 120_000 });
+			// The list comes first; the notes are decrypted for the search after it (ninth round).
+			await page.locator('[role="search"][aria-busy="false"]').waitFor({ timeout: 120_000 });
 			await page.waitForLoadState('networkidle');
 			await page.waitForTimeout(1_000);
 			page.off('request', onRequest);

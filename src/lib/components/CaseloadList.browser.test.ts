@@ -68,8 +68,10 @@ test('the list does not wait for the notes: shown while they are decrypted, the 
 		await expect.element(page.getByText('Notes en cours de déchiffrement', { exact: false })).toBeInTheDocument();
 		// Names and references only for now: no case matches a word of a note yet.
 		expect(cases().elements()).toHaveLength(0);
+		expect(page.getByRole('search').element().getAttribute('aria-busy')).toBe('true');
 		open();
 		await expect.poll(() => cases().elements().length).toBe(1);
+		expect(page.getByRole('search').element().getAttribute('aria-busy')).toBe('false');
 		await expect.poll(() => document.body.textContent?.includes('Notes en cours de déchiffrement')).toBe(false);
 	} finally {
 		SubtleCrypto.prototype.decrypt = decrypt;
