@@ -70,9 +70,18 @@ export const handle: Handle = async ({ event, resolve }) => {
 		return withHeaders(new Response(response.body, { status: response.status, headers }), secure);
 	}
 
-	const response = await resolve(event);
+	const response = await resolve(event, { preload: event.route.id === '/shell' ? shellPreload : undefined });
 	return withHeaders(response, secure);
 };
+
+/**
+ * The offline shell (every app start once the service worker is installed) has no
+ * `<link rel="modulepreload">`: on a slow device each is a request the parser sets up before
+ * `<body>` exists, so before the early unlock form can be shown (BENCHMARKS.md, ninth round). Its
+ * stylesheet stays (it draws that form); the modules load from the start script, out of the
+ * service worker's cache. Other pages keep SvelteKit's default (a first visit, over the network).
+ */
+const shellPreload = ({ type }: { type: 'js' | 'css' | 'font' | 'asset' }) => type === 'css' || type === 'font';
 
 async function healthz(db: import('$server/db/client').Database, kind: string): Promise<Response> {
 	try {

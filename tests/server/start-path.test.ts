@@ -77,3 +77,20 @@ describe('the unlock screen loads neither the schemas, nor argon2id, nor the syn
 		});
 	}
 });
+
+describe('the offline shell lets the early unlock form come first', () => {
+	// Served by the service worker for every navigation while offline (vite.config.ts, navigateFallback).
+	const shell = () => readFileSync(join(build, 'prerendered', 'shell.html'), 'utf8');
+
+	test('early-unlock.js is the first script, and the head holds no modulepreload link', () => {
+		const html = shell();
+		const head = html.slice(0, html.indexOf('</head>'));
+		// A modulepreload link is a request the parser sets up before <body> exists (about 25 ms
+		// each at 4× CPU throttling): ten of them delayed the early form by 10–30 % (BENCHMARKS.md, ninth round).
+		expect(head).not.toMatch(/rel="?modulepreload/);
+		const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+		expect(scripts[0]).toContain('src="/early-unlock.js"');
+		// The stylesheet the early form is drawn with is still in the head.
+		expect(head).toMatch(/<link href="[^"]+\.css" rel="stylesheet">/);
+	});
+});
