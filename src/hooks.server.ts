@@ -1,4 +1,4 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import type { Handle, ResolveOptions, ServerInit } from '@sveltejs/kit';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { sql } from 'drizzle-orm';
 import { getRuntime } from '$server/runtime';
@@ -81,7 +81,7 @@ export const handle: Handle = async ({ event, resolve }) => {
  * stylesheet stays (it draws that form); the modules load from the start script, out of the
  * service worker's cache. Other pages keep SvelteKit's default (a first visit, over the network).
  */
-const shellPreload = ({ type }: { type: 'js' | 'css' | 'font' | 'asset' }) => type === 'css' || type === 'font';
+const shellPreload: ResolveOptions['preload'] = ({ type }) => type === 'css' || type === 'font';
 
 async function healthz(db: import('$server/db/client').Database, kind: string): Promise<Response> {
 	try {

@@ -86,7 +86,8 @@ describe('the offline shell lets the early unlock form come first', () => {
 		const html = shell();
 		const head = html.slice(0, html.indexOf('</head>'));
 		// A modulepreload link is a request the parser sets up before <body> exists (about 25 ms
-		// each at 4× CPU throttling): ten of them delayed the early form by 10–30 % (BENCHMARKS.md, ninth round).
+		// each at 4× CPU throttling): without the shell's ten, the early form came 6 % sooner at 4× and
+		// 30 % sooner unthrottled, paired medians (BENCHMARKS.md, ninth round).
 		expect(head).not.toMatch(/rel="?modulepreload/);
 		const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
 		expect(scripts[0]).toContain('src="/early-unlock.js"');

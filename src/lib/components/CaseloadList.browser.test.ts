@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { createKeyring, putPullPage } from '$lib/db';
 import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore, type Caseload } from '$lib/db/testing/fixtures';
 import { sync } from '$lib/sync';
 import CaseloadList from './CaseloadList.svelte';
+import { mountInBody, unmountAll } from './testing/mountInBody';
 
-let component: ReturnType<typeof mount> | null = null;
 let caseload: Caseload;
 
 beforeEach(async () => {
@@ -18,18 +18,11 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-	if (component) unmount(component);
-	component = null;
-	document.body.innerHTML = '';
+	unmountAll();
 	await deleteAllDatabases();
 });
 
-function render() {
-	const target = document.createElement('div');
-	document.body.append(target);
-	component = mount(CaseloadList, { target });
-	flushSync();
-}
+const render = () => mountInBody(CaseloadList);
 
 const cases = () => page.getByRole('list', { name: 'Dossiers' }).getByRole('listitem');
 const search = () => page.getByLabelText('Rechercher');

@@ -1,17 +1,11 @@
 import { afterEach, expect, test } from 'vitest';
 import { page } from 'vitest/browser';
-import { flushSync, mount, unmount } from 'svelte';
 import Deferred from './Deferred.svelte';
+import { mountInBody, unmountAll } from './testing/mountInBody';
 import ShownForTest from '$lib/ui/ShownForTest.svelte';
 
 type View = { default: typeof ShownForTest };
-let component: ReturnType<typeof mount> | null = null;
-
-afterEach(() => {
-	if (component) unmount(component);
-	component = null;
-	document.body.innerHTML = '';
-});
+afterEach(unmountAll);
 
 /** A load the test settles when it wants. */
 function controlledLoad() {
@@ -21,10 +15,7 @@ function controlledLoad() {
 }
 
 function show(props: Record<string, unknown>) {
-	const target = document.createElement('div');
-	document.body.append(target);
-	component = mount(Deferred, { target, props: props as never });
-	flushSync();
+	mountInBody(Deferred, props as never);
 }
 
 test('says "Chargement…" while the code loads, then shows the view with its props', async () => {

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { isUnlocked, setMeta } from '$lib/db';
 import { PASSWORD, deleteAllDatabases } from '$lib/db/testing/fixtures';
 import type { LockManager } from '$lib/lock';
 import { lockedStore } from '$lib/lock/testing';
 import UnlockScreen from './UnlockScreen.svelte';
+import { mountInBody, unmountAll } from './testing/mountInBody';
 
 let manager: LockManager;
-let component: ReturnType<typeof mount> | null = null;
 let unlocked: number;
 let signIn: number;
 
@@ -19,20 +19,12 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-	if (component) unmount(component);
-	component = null;
-	document.body.innerHTML = '';
+	unmountAll();
 	await deleteAllDatabases();
 });
 
 function render() {
-	const target = document.createElement('div');
-	document.body.append(target);
-	component = mount(UnlockScreen, {
-		target,
-		props: { manager, onunlock: () => unlocked++, onsignin: () => signIn++ }
-	});
-	flushSync();
+	mountInBody(UnlockScreen, { manager, onunlock: () => unlocked++, onsignin: () => signIn++ });
 }
 
 const passwordField = () => page.getByLabelText('Mot de passe', { exact: true });
