@@ -135,6 +135,9 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 		return found;
 	}
 
+	/** Every input each subject has sent so far (the audit trail echoes some of them back). */
+	const inputsBy = new Map<string, unknown[]>();
+
 	/** One call, with property 1 checked on its answer; returns the outcome and the visibility before it. */
 	async function fuzzCall(procedure: ProcedureInfo, subject: FuzzSubject, input: unknown) {
 		const before = await currentWorld();
@@ -153,7 +156,12 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 		let vis = visBefore;
 		if (after !== before) vis = unionVisibility(visBefore, await cachedVisibility(after, subject, procedure.path, input));
 		const answer = outcome.ok ? outcome.data : { message: outcome.message, details: outcome.details };
-		const leaks = [...findLeaks(answer, needles(before, vis), input), ...(after !== before ? findLeaks(answer, needles(after, vis), input) : [])];
+		// The audit procedures answer with the trail, which records the filters this subject typed in
+		// earlier calls (audit.export's details): what it supplied itself is not a leak (seed 1725435045).
+		const key = subject.user?.username ?? subject.label;
+		const supplied = procedure.path.startsWith('dpo.audit.') ? [input, ...(inputsBy.get(key) ?? [])] : input;
+		inputsBy.set(key, [...(inputsBy.get(key) ?? []), input]);
+		const leaks = [...findLeaks(answer, needles(before, vis), supplied), ...(after !== before ? findLeaks(answer, needles(after, vis), supplied) : [])];
 		if (leaks.length > 0) {
 			const shown = leaks.slice(0, 5).map((l) => `${l.what} ${JSON.stringify(l.value.slice(0, 60))} of case ${l.caseId}`);
 			expect.fail(`${label} leaked data outside need-to-know (${vis.rule}): ${shown.join('; ')}\nanswer: ${preview(answer, 600)}`);
