@@ -1,4 +1,5 @@
 import type { Tombstone } from '$lib/shared/records';
+import { forgetOpenedValues } from './openedValues';
 import { requireDb } from './session';
 
 /**
@@ -10,6 +11,8 @@ import { requireDb } from './session';
 export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: number; droppedMutations: number }> {
 	const db = requireDb();
 	if (caseIds.length === 0) return { droppedDrafts: 0, droppedMutations: 0 };
+	// Values of revoked cases leave this tab's memory with their rows (and all others: rare).
+	forgetOpenedValues();
 	return db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.drafts, db.outbox], async () => {
 		await db.cases.bulkDelete(caseIds);
 		await db.persons.where('caseId').anyOf(caseIds).delete();
@@ -25,6 +28,7 @@ export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: n
 export async function applyTombstones(tombstones: Tombstone[]): Promise<void> {
 	const db = requireDb();
 	const ids = (entity: Tombstone['entity']) => tombstones.filter((t) => t.entity === entity).map((t) => t.id);
+	forgetOpenedValues();
 	await db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.drafts, db.outbox], async () => {
 		await deleteCases(ids('case'));
 		await db.persons.bulkDelete(ids('person'));

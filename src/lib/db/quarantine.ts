@@ -1,4 +1,5 @@
 import type { SealedFields } from './CarnetDb';
+import { forgetOpenedValues, sameBytes } from './openedValues';
 import type { SealedTable } from './sealedTable';
 import { requireDb } from './session';
 
@@ -23,6 +24,7 @@ export async function quarantineRows<T, Index extends Record<string, unknown>>(
 	const table = db.table(spec.table);
 	const at = new Date().toISOString();
 	const failures: RecordFailure[] = [];
+	forgetOpenedValues();
 	await db.transaction('rw', [table, db.quarantine], async () => {
 		for (const { row, reason } of failed) {
 			const primaryKey = spec.primaryKey(row);
@@ -43,10 +45,6 @@ export async function quarantineRows<T, Index extends Record<string, unknown>>(
 export async function listQuarantine(): Promise<(RecordFailure & { at: string })[]> {
 	const rows = await requireDb().quarantine.toArray();
 	return rows.map(({ table, rowId, reason, at }) => ({ table, rowId, reason: reason as QuarantineReason, at }));
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-	return !!a && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /**

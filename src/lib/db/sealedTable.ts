@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { decryptRecord, encryptJsonRecords, encryptRecord, encryptRecords } from '$lib/crypto';
 import type { SealedFields } from './CarnetDb';
+import { openedValue, rememberOpened } from './openedValues';
 import { quarantineRows, type RecordFailure, type QuarantineReason } from './quarantine';
 import { requireDataKey } from './session';
 
@@ -19,6 +20,11 @@ export type SealedTable<T, Index extends Record<string, unknown>> = {
 	bindingId: (index: Index) => string;
 	/** The row's primary key, to quarantine it. */
 	primaryKey: (row: Index) => string | number;
+	/**
+	 * Keep opened values while unlocked (`openedValues.ts`): a row opened again unchanged is not
+	 * decrypted again. For the tables the caseload opens whole after every sync.
+	 */
+	keepOpened?: boolean;
 };
 
 export type Opened<T> = { items: T[]; failures: RecordFailure[] };
@@ -65,7 +71,8 @@ export async function sealJsonValues<T, Index extends Record<string, unknown>>(
 
 /**
  * Decrypts rows. Rows that fail are moved to the quarantine table and reported in `failures`;
- * the others are returned, in the given order.
+ * the others are returned, in the given order. With `spec.keepOpened`, a row opened before and
+ * unchanged since gives the same (frozen) value without a decryption.
  */
 export async function openRows<T, Index extends Record<string, unknown>>(
 	spec: SealedTable<T, Index>,
@@ -74,6 +81,11 @@ export async function openRows<T, Index extends Record<string, unknown>>(
 	const key = requireDataKey();
 	const outcomes = await Promise.all(
 		rows.map(async (row): Promise<{ value: T } | { reason: QuarantineReason }> => {
+			const primaryKey = spec.keepOpened ? spec.primaryKey(row) : null;
+			if (primaryKey !== null) {
+				const known = openedValue(spec.table, primaryKey, row);
+				if (known !== undefined) return { value: known as T };
+			}
 			let plain: unknown;
 			try {
 				const binding = { table: spec.table, id: spec.bindingId(row), schemaVersion: row.sv };
@@ -87,7 +99,7 @@ export async function openRows<T, Index extends Record<string, unknown>>(
 			for (const [field, value] of Object.entries(expected)) {
 				if ((row as Record<string, unknown>)[field] !== value) return { reason: 'index-mismatch' };
 			}
-			return { value: parsed.data };
+			return { value: primaryKey === null ? parsed.data : rememberOpened(spec.table, primaryKey, row, parsed.data) };
 		})
 	);
 	const items: T[] = [];

@@ -1,5 +1,6 @@
 import { releaseKdfMemory, sha256Hex } from '$lib/crypto';
 import { CarnetDb } from './CarnetDb';
+import { forgetOpenedValues } from './openedValues';
 import { StoreError } from './StoreError';
 
 /**
@@ -76,13 +77,15 @@ export function isUnlocked(): boolean {
 export function installDataKey(key: CryptoKey): void {
 	dataKey = key;
 	derivedKeys.clear();
+	forgetOpenedValues();
 	releaseKdfMemory();
 }
 
-/** Drops the data key and every key derived from decrypted values. */
+/** Drops the data key, every key derived from decrypted values and every value opened with it. */
 export function forgetDataKey(): void {
 	dataKey = null;
 	derivedKeys.clear();
+	forgetOpenedValues();
 }
 
 export function getDerivedKey(name: string): CryptoKey | undefined {
@@ -95,5 +98,6 @@ export function setDerivedKey(name: string, key: CryptoKey): void {
 
 /** Swaps in a fresh instance after the database was deleted. */
 export function replaceDb(next: CarnetDb): void {
+	forgetOpenedValues();
 	db = next;
 }

@@ -25,7 +25,8 @@ export const casesTable: SealedTable<CaseRecord, { id: string; version: number }
 	schemaVersion: 1,
 	schema: caseRecordSchema,
 	index: (c) => ({ id: c.id, version: c.version }),
-	...byId
+	...byId,
+	keepOpened: true
 };
 
 type ChildIndex = { id: string; caseId: string; version: number };
@@ -36,7 +37,8 @@ export const personsTable: SealedTable<PersonRecord, ChildIndex> = {
 	schemaVersion: 1,
 	schema: personRecordSchema,
 	index: childIndex,
-	...byId
+	...byId,
+	keepOpened: true
 };
 
 export const notesTable: SealedTable<NoteRecord, ChildIndex> = {
@@ -44,7 +46,8 @@ export const notesTable: SealedTable<NoteRecord, ChildIndex> = {
 	schemaVersion: 1,
 	schema: noteRecordSchema,
 	index: childIndex,
-	...byId
+	...byId,
+	keepOpened: true
 };
 
 export const visitsTable: SealedTable<VisitRecord, ChildIndex> = {
@@ -52,7 +55,8 @@ export const visitsTable: SealedTable<VisitRecord, ChildIndex> = {
 	schemaVersion: 1,
 	schema: visitRecordSchema,
 	index: childIndex,
-	...byId
+	...byId,
+	keepOpened: true
 };
 
 /** A note being written on this device, not yet submitted. */

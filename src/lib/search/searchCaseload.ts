@@ -19,26 +19,42 @@ export function normalizeSearchText(text: string): string {
 	return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** Builds the index once per unlock; `notes` may be empty (names and reference only). */
+/**
+ * Normalized note bodies by note object. The store gives the same frozen object for a note that
+ * has not changed (src/lib/db/openedValues.ts), so the index rebuilt after a sync normalizes only
+ * the notes that changed; the entries go with their notes (a lock drops both).
+ */
+const normalizedBodies = new WeakMap<NoteRecord, { body: string; text: string }>();
+
+function normalizedBody(note: NoteRecord & { body: string }): string {
+	const known = normalizedBodies.get(note);
+	// The body is compared too, for a note object that is not the store's (changed in place).
+	if (known?.body === note.body) return known.text;
+	const text = normalizeSearchText(note.body);
+	normalizedBodies.set(note, { body: note.body, text });
+	return text;
+}
+
+/**
+ * Builds the index after each unlock or store change; `notes` may be empty (names and reference
+ * only). Normalizing text piece by piece gives what normalizing it joined would: each step works
+ * on one character (decomposition, removal of combining marks, lower case).
+ */
 export function buildCaseSearchIndex(cases: SearchableCase[], notes: NoteRecord[]): CaseSearchIndex {
 	const notesByCase = new Map<string, string[]>();
 	for (const note of notes) {
 		if (note.restricted || note.sensitiveCategory || !note.body) continue;
 		const list = notesByCase.get(note.caseId) ?? [];
-		list.push(note.body);
+		list.push(normalizedBody(note as NoteRecord & { body: string }));
 		notesByCase.set(note.caseId, list);
 	}
 	return {
 		entries: cases.map((item) => ({
 			caseId: item.case.id,
-			text: normalizeSearchText(
-				[
-					item.case.reference,
-					item.measureLabel,
-					...item.persons.map((p) => `${p.firstName} ${p.lastName}`),
-					...(notesByCase.get(item.case.id) ?? [])
-				].join('\n')
-			)
+			text: [
+				normalizeSearchText([item.case.reference, item.measureLabel, ...item.persons.map((p) => `${p.firstName} ${p.lastName}`)].join('\n')),
+				...(notesByCase.get(item.case.id) ?? [])
+			].join('\n')
 		}))
 	};
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCaseSearchIndex, searchCaseIndex } from './searchCaseload';
+import { buildCaseSearchIndex, normalizeSearchText, searchCaseIndex } from './searchCaseload';
 import type { CaseRecord, NoteRecord, PersonRecord } from '$lib/shared/records';
 
 const caseRecord = (id: string, reference: string): CaseRecord => ({
@@ -36,5 +36,34 @@ describe('searchCaseIndex', () => {
 		expect(searchCaseIndex(index, 'léo football')).toEqual(new Set([a]));
 		expect(searchCaseIndex(index, 'léo martin')).toEqual(new Set());
 		expect(searchCaseIndex(index, 'orthophoniste')).toEqual(new Set());
+	});
+});
+
+describe('buildCaseSearchIndex, rebuilt after a store change', () => {
+	// Combining marks at the edges, a final sigma, a dotted capital I, a ligature, a sharp s.
+	const tricky = ['\u0301Élodie à l’école', 'ΟΔΥΣΣΕΥΣ', 'İlkay Ölçer', 'Œuvre ﬁnale', 'Straße', 'e\u0301te\u0301 e\u0300\n\u0327'];
+	const joinedThenNormalized = (parts: string[]) => normalizeSearchText(parts.join('\n'));
+
+	it('normalizes note by note exactly as the whole text at once', () => {
+		const c = crypto.randomUUID();
+		const notes = tricky.map((body) => note(c, body));
+		const built = buildCaseSearchIndex([{ case: caseRecord(c, 'AN-2025-009'), persons: [person(c, 'Ève', 'Σίσυφος')], measureLabel: 'AED' }], notes);
+		expect(built.entries[0].text).toBe(joinedThenNormalized(['AN-2025-009', 'AED', 'Ève Σίσυφος', ...tricky]));
+	});
+
+	it('a note changed in place or replaced is indexed in its new text, an unchanged one as before', () => {
+		const c = crypto.randomUUID();
+		const kept = note(c, 'Atelier cuisine avec la TISF.');
+		const changed = note(c, 'Premier texte.');
+		const cases = [{ case: caseRecord(c, 'AN-2025-010'), persons: [], measureLabel: 'AED' }];
+		expect(searchCaseIndex(buildCaseSearchIndex(cases, [kept, changed]), 'premier')).toEqual(new Set([c]));
+		changed.body = 'Texte corrigé.';
+		const rebuilt = buildCaseSearchIndex(cases, [kept, changed]);
+		expect(searchCaseIndex(rebuilt, 'premier')).toEqual(new Set());
+		expect(searchCaseIndex(rebuilt, 'corrige')).toEqual(new Set([c]));
+		expect(searchCaseIndex(rebuilt, 'cuisine tisf')).toEqual(new Set([c]));
+		const replaced = buildCaseSearchIndex(cases, [kept, { ...changed, body: 'Visite annulée.' }]);
+		expect(searchCaseIndex(replaced, 'annulee')).toEqual(new Set([c]));
+		expect(searchCaseIndex(replaced, 'corrige')).toEqual(new Set());
 	});
 });
