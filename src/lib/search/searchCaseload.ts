@@ -12,7 +12,11 @@ export interface SearchableCase {
 }
 
 export interface CaseSearchIndex {
-	entries: { caseId: string; text: string }[];
+	/**
+	 * Per case, its normalized texts: names and reference first, then each indexed note's body
+	 * (the very strings the index keeps by note, not a joined copy of them).
+	 */
+	entries: { caseId: string; texts: string[] }[];
 }
 
 export function normalizeSearchText(text: string): string {
@@ -38,7 +42,8 @@ function normalizedBody(note: NoteRecord & { body: string }): string {
 /**
  * Builds the index after each unlock or store change; `notes` may be empty (names and reference
  * only). Normalizing text piece by piece gives what normalizing it joined would: each step works
- * on one character (decomposition, removal of combining marks, lower case).
+ * on one character (decomposition, removal of combining marks, lower case); and a query word,
+ * having no line break, is in the joined text exactly when it is in one of the pieces.
  */
 export function buildCaseSearchIndex(cases: SearchableCase[], notes: NoteRecord[]): CaseSearchIndex {
 	const notesByCase = new Map<string, string[]>();
@@ -51,10 +56,10 @@ export function buildCaseSearchIndex(cases: SearchableCase[], notes: NoteRecord[
 	return {
 		entries: cases.map((item) => ({
 			caseId: item.case.id,
-			text: [
+			texts: [
 				normalizeSearchText([item.case.reference, item.measureLabel, ...item.persons.map((p) => `${p.firstName} ${p.lastName}`)].join('\n')),
 				...(notesByCase.get(item.case.id) ?? [])
-			].join('\n')
+			]
 		}))
 	};
 }
@@ -64,7 +69,7 @@ export function searchCaseIndex(index: CaseSearchIndex, query: string): Set<stri
 	const words = normalizeSearchText(query).split(/\s+/).filter(Boolean);
 	const result = new Set<string>();
 	for (const entry of index.entries) {
-		if (words.every((word) => entry.text.includes(word))) result.add(entry.caseId);
+		if (words.every((word) => entry.texts.some((text) => text.includes(word)))) result.add(entry.caseId);
 	}
 	return result;
 }

@@ -48,7 +48,12 @@ describe('buildCaseSearchIndex, rebuilt after a store change', () => {
 		const c = crypto.randomUUID();
 		const notes = tricky.map((body) => note(c, body));
 		const built = buildCaseSearchIndex([{ case: caseRecord(c, 'AN-2025-009'), persons: [person(c, 'Ève', 'Σίσυφος')], measureLabel: 'AED' }], notes);
-		expect(built.entries[0].text).toBe(joinedThenNormalized(['AN-2025-009', 'AED', 'Ève Σίσυφος', ...tricky]));
+		expect(built.entries[0].texts.join('\n')).toBe(joinedThenNormalized(['AN-2025-009', 'AED', 'Ève Σίσυφος', ...tricky]));
+		// A word is found in the pieces exactly when it is in the joined text.
+		for (const word of ['elodie', 'οδυσσευς', 'ilkay', 'œuvre', 'strasse', 'straße', 'ete', 'sisyφος', 'σισυφος', 'an-2025-009', 'ecole', 'aed', 'finale']) {
+			const joined = joinedThenNormalized(['AN-2025-009', 'AED', 'Ève Σίσυφος', ...tricky]).includes(normalizeSearchText(word));
+			expect(searchCaseIndex(built, word).has(c), word).toBe(joined);
+		}
 	});
 
 	it('a note changed in place or replaced is indexed in its new text, an unchanged one as before', () => {
