@@ -181,92 +181,100 @@ describe('reading back', () => {
 	});
 });
 
-describe('tampering is detected, quarantined and reported; other records keep working', () => {
-	test('swapping the ciphertexts of two notes', async () => {
-		const [a, b] = caseload.notes;
-		const rowA = await readRow(dbName, 'notes', a.id);
-		const rowB = await readRow(dbName, 'notes', b.id);
-		await tamperRow(dbName, 'notes', a.id, (row) => ({ ...row, iv: rowB.iv, ct: rowB.ct }));
-		await tamperRow(dbName, 'notes', b.id, (row) => ({ ...row, iv: rowA.iv, ct: rowA.ct }));
-
-		const reported: RecordFailure[] = [];
-		const unsubscribe = onQuarantine((failures) => reported.push(...failures));
-		const detail = await getCaseDetail(a.caseId);
-		unsubscribe();
-		expect(detail?.notes).toEqual([]);
-		expect(detail?.failures).toEqual(
-			expect.arrayContaining([
-				{ table: 'notes', rowId: a.id, reason: 'decrypt-failure' },
-				{ table: 'notes', rowId: b.id, reason: 'decrypt-failure' }
-			])
-		);
-		expect(reported).toHaveLength(2);
-		expect((await listQuarantine()).map((q) => q.rowId).sort()).toEqual([a.id, b.id].sort());
-		// Moved aside: a second read neither shows nor re-reports them.
-		expect((await getCaseDetail(a.caseId))?.failures).toEqual([]);
-		// The rest of the case and the other cases are intact.
-		expect(detail?.persons).toHaveLength(2);
-		const others = await listCaseload();
-		expect(others.items).toHaveLength(3);
-		expect(others.failures).toEqual([]);
-	});
-
-	test('a ciphertext moved to another table is refused', async () => {
-		const person = caseload.persons[0];
-		const note = caseload.notes[0];
-		const personRow = await readRow(dbName, 'persons', person.id);
-		// Same id in another table: only the table part of the additional data differs.
-		await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, id: person.id, iv: personRow.iv, ct: personRow.ct }));
-		const detail = await getCaseDetail(note.caseId);
-		expect(detail?.failures).toEqual([{ table: 'notes', rowId: person.id, reason: 'decrypt-failure' }]);
-		expect(detail?.persons.map((p) => p.id)).toContain(person.id);
-	});
-
-	for (const field of ['ct', 'iv'] as const) {
-		test(`flipping one byte of the ${field}`, async () => {
-			const target = caseload.cases[2];
-			await tamperRow(dbName, 'cases', target.id, (row) => {
-				const bytes = new Uint8Array(row[field] as Uint8Array);
-				bytes[bytes.length >> 1] ^= 0x01;
-				return { ...row, [field]: bytes };
-			});
-			expect(await getCase(target.id)).toBeNull();
-			expect(await listQuarantine()).toEqual([expect.objectContaining({ table: 'cases', rowId: target.id, reason: 'decrypt-failure' })]);
-			const { items } = await listCaseload();
-			expect(items.map((i) => i.case.id).sort()).toEqual(caseload.cases.slice(0, 2).map((c) => c.id).sort());
+// Twice: on rows never opened, and on rows opened before the tampering (their values are then
+// held, db/openedValues.ts: a tampered row must still be decrypted again and refused).
+for (const openedFirst of [false, true]) {
+	describe(`tampering is detected, quarantined and reported; other records keep working${openedFirst ? ' (rows opened before)' : ''}`, () => {
+		beforeEach(async () => {
+			if (openedFirst) await Promise.all([listCaseload(), listNotes()]);
 		});
-	}
 
-	test('replaying an old envelope of a record under its newer metadata', async () => {
-		const note = caseload.notes[0];
-		const old = await readRow(dbName, 'notes', note.id);
-		await putNotes([{ ...note, body: 'Version corrigée.', version: note.version + 100 }]);
-		await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, iv: old.iv, ct: old.ct }));
-		const detail = await getCaseDetail(note.caseId);
-		expect(detail?.notes.find((n) => n.id === note.id)).toBeUndefined();
-		expect(detail?.failures).toEqual([{ table: 'notes', rowId: note.id, reason: 'index-mismatch' }]);
-	});
+		test('swapping the ciphertexts of two notes', async () => {
+			const [a, b] = caseload.notes;
+			const rowA = await readRow(dbName, 'notes', a.id);
+			const rowB = await readRow(dbName, 'notes', b.id);
+			await tamperRow(dbName, 'notes', a.id, (row) => ({ ...row, iv: rowB.iv, ct: rowB.ct }));
+			await tamperRow(dbName, 'notes', b.id, (row) => ({ ...row, iv: rowA.iv, ct: rowA.ct }));
 
-	test('re-labelling a row with another case id', async () => {
-		const person = caseload.persons[0];
-		const otherCase = caseload.cases.find((c) => c.id !== person.caseId)!;
-		await tamperRow(dbName, 'persons', person.id, (row) => ({ ...row, caseId: otherCase.id }));
-		const detail = await getCaseDetail(otherCase.id);
-		expect(detail?.persons.map((p) => p.id)).not.toContain(person.id);
-		expect(detail?.failures).toEqual([{ table: 'persons', rowId: person.id, reason: 'index-mismatch' }]);
-	});
+			const reported: RecordFailure[] = [];
+			const unsubscribe = onQuarantine((failures) => reported.push(...failures));
+			const detail = await getCaseDetail(a.caseId);
+			unsubscribe();
+			expect(detail?.notes).toEqual([]);
+			expect(detail?.failures).toEqual(
+				expect.arrayContaining([
+					{ table: 'notes', rowId: a.id, reason: 'decrypt-failure' },
+					{ table: 'notes', rowId: b.id, reason: 'decrypt-failure' }
+				])
+			);
+			expect(reported).toHaveLength(2);
+			expect((await listQuarantine()).map((q) => q.rowId).sort()).toEqual([a.id, b.id].sort());
+			// Moved aside: a second read neither shows nor re-reports them.
+			expect((await getCaseDetail(a.caseId))?.failures).toEqual([]);
+			// The rest of the case and the other cases are intact.
+			expect(detail?.persons).toHaveLength(2);
+			const others = await listCaseload();
+			expect(others.items).toHaveLength(3);
+			expect(others.failures).toEqual([]);
+		});
 
-	test('a tampered outbox entry is quarantined, the others still go out in order', async () => {
-		const caseId = caseload.cases[0].id;
-		const mutations = [1, 2, 3].map((n) => noteMutation(caseId, `Texte ${n}`));
-		for (const m of mutations) await enqueueMutation(m, { caseId });
-		const rows = (await listOutbox()).items;
-		await tamperRow(dbName, 'outbox', rows[1].seq, (row) => ({ ...row, ct: new Uint8Array(row.ct as Uint8Array).reverse() }));
-		const { items, failures } = await listOutbox();
-		expect(items.map((i) => i.mutation.id)).toEqual([mutations[0].id, mutations[2].id]);
-		expect(failures).toEqual([{ table: 'outbox', rowId: String(rows[1].seq), reason: 'decrypt-failure' }]);
+		test('a ciphertext moved to another table is refused', async () => {
+			const person = caseload.persons[0];
+			const note = caseload.notes[0];
+			const personRow = await readRow(dbName, 'persons', person.id);
+			// Same id in another table: only the table part of the additional data differs.
+			await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, id: person.id, iv: personRow.iv, ct: personRow.ct }));
+			const detail = await getCaseDetail(note.caseId);
+			expect(detail?.failures).toEqual([{ table: 'notes', rowId: person.id, reason: 'decrypt-failure' }]);
+			expect(detail?.persons.map((p) => p.id)).toContain(person.id);
+		});
+
+		for (const field of ['ct', 'iv'] as const) {
+			test(`flipping one byte of the ${field}`, async () => {
+				const target = caseload.cases[2];
+				await tamperRow(dbName, 'cases', target.id, (row) => {
+					const bytes = new Uint8Array(row[field] as Uint8Array);
+					bytes[bytes.length >> 1] ^= 0x01;
+					return { ...row, [field]: bytes };
+				});
+				expect(await getCase(target.id)).toBeNull();
+				expect(await listQuarantine()).toEqual([expect.objectContaining({ table: 'cases', rowId: target.id, reason: 'decrypt-failure' })]);
+				const { items } = await listCaseload();
+				expect(items.map((i) => i.case.id).sort()).toEqual(caseload.cases.slice(0, 2).map((c) => c.id).sort());
+			});
+		}
+
+		test('replaying an old envelope of a record under its newer metadata', async () => {
+			const note = caseload.notes[0];
+			const old = await readRow(dbName, 'notes', note.id);
+			await putNotes([{ ...note, body: 'Version corrigée.', version: note.version + 100 }]);
+			await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, iv: old.iv, ct: old.ct }));
+			const detail = await getCaseDetail(note.caseId);
+			expect(detail?.notes.find((n) => n.id === note.id)).toBeUndefined();
+			expect(detail?.failures).toEqual([{ table: 'notes', rowId: note.id, reason: 'index-mismatch' }]);
+		});
+
+		test('re-labelling a row with another case id', async () => {
+			const person = caseload.persons[0];
+			const otherCase = caseload.cases.find((c) => c.id !== person.caseId)!;
+			await tamperRow(dbName, 'persons', person.id, (row) => ({ ...row, caseId: otherCase.id }));
+			const detail = await getCaseDetail(otherCase.id);
+			expect(detail?.persons.map((p) => p.id)).not.toContain(person.id);
+			expect(detail?.failures).toEqual([{ table: 'persons', rowId: person.id, reason: 'index-mismatch' }]);
+		});
+
+		test('a tampered outbox entry is quarantined, the others still go out in order', async () => {
+			const caseId = caseload.cases[0].id;
+			const mutations = [1, 2, 3].map((n) => noteMutation(caseId, `Texte ${n}`));
+			for (const m of mutations) await enqueueMutation(m, { caseId });
+			const rows = (await listOutbox()).items;
+			await tamperRow(dbName, 'outbox', rows[1].seq, (row) => ({ ...row, ct: new Uint8Array(row.ct as Uint8Array).reverse() }));
+			const { items, failures } = await listOutbox();
+			expect(items.map((i) => i.mutation.id)).toEqual([mutations[0].id, mutations[2].id]);
+			expect(failures).toEqual([{ table: 'outbox', rowId: String(rows[1].seq), reason: 'decrypt-failure' }]);
+		});
 	});
-});
+}
 
 describe('writes', () => {
 	test('deleteCases removes the case and all its rows, drafts and queued mutations, in one go', async () => {
