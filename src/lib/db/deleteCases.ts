@@ -11,9 +11,7 @@ import { requireDb } from './session';
 export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: number; droppedMutations: number }> {
 	const db = requireDb();
 	if (caseIds.length === 0) return { droppedDrafts: 0, droppedMutations: 0 };
-	// Values of revoked cases leave this tab's memory with their rows (and all others: rare).
-	forgetOpenedValues();
-	return db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.drafts, db.outbox], async () => {
+	const dropped = await db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.drafts, db.outbox], async () => {
 		await db.cases.bulkDelete(caseIds);
 		await db.persons.where('caseId').anyOf(caseIds).delete();
 		await db.notes.where('caseId').anyOf(caseIds).delete();
@@ -22,17 +20,21 @@ export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: n
 		const droppedMutations = await db.outbox.where('caseId').anyOf(caseIds).delete();
 		return { droppedDrafts, droppedMutations };
 	});
+	// Values of revoked cases leave this tab's memory with their rows (all values go: this is
+	// rare). After the commit, so that a listing which read the rows before it is forgotten too.
+	forgetOpenedValues();
+	return dropped;
 }
 
 /** Applies the deletions of a pull page: a case tombstone removes the whole case. */
 export async function applyTombstones(tombstones: Tombstone[]): Promise<void> {
 	const db = requireDb();
 	const ids = (entity: Tombstone['entity']) => tombstones.filter((t) => t.entity === entity).map((t) => t.id);
-	forgetOpenedValues();
 	await db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.drafts, db.outbox], async () => {
 		await deleteCases(ids('case'));
 		await db.persons.bulkDelete(ids('person'));
 		await db.notes.bulkDelete(ids('note'));
 		await db.visits.bulkDelete(ids('visit'));
 	});
+	forgetOpenedValues();
 }
