@@ -156,9 +156,27 @@ test('revocations and tombstones still go in order, after the page before them i
 	];
 	const result = await pullChanges(crypto.randomUUID());
 	expect(result.revokedCaseIds).toEqual([first.id]);
+	expect(result.changed).toBe(true);
 	expect((await listCaseload()).items.map((item) => item.case.id).sort()).toEqual([second.id, caseload.cases[2].id].sort());
 	expect((await listNotes()).items.map((n) => n.id)).not.toContain(pages[1].notes[0].id);
 	expect(await getMeta('cursor')).toBe('103');
+});
+
+test('a pull says whether the caseload changed: not for an empty page, yes for a tombstone alone or a revocation alone', async () => {
+	const caseload = makeCaseload();
+	const [page] = pagesOf(caseload);
+	const none = { cases: [], persons: [], notes: [], visits: [] };
+	pull.pages = [() => packedPage(page, '100', false)];
+	const deviceId = crypto.randomUUID();
+	expect(await pullChanges(deviceId)).toMatchObject({ records: 6, changed: true });
+	pull.pages = [() => packedPage(none, '100', false)];
+	expect(await pullChanges(deviceId)).toMatchObject({ records: 0, changed: false });
+	pull.pages = [() => packedPage(none, '101', false, { tombstones: [{ entity: 'note', id: page.notes[0].id, caseId: page.cases[0].id, version: 101 }] })];
+	expect(await pullChanges(deviceId)).toMatchObject({ records: 0, changed: true });
+	expect((await listNotes()).items.map((n) => n.id)).not.toContain(page.notes[0].id);
+	pull.pages = [() => packedPage(none, '101', false, { revokedCaseIds: [page.cases[0].id] })];
+	expect(await pullChanges(deviceId)).toMatchObject({ records: 0, changed: true, revokedCaseIds: [page.cases[0].id] });
+	expect((await listCaseload()).items).toEqual([]);
 });
 
 test('the journal secret of a first page is stored in the same transaction as its records; a malformed one stores nothing', async () => {

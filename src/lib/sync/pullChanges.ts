@@ -16,6 +16,8 @@ export interface PullProgress {
 
 export interface PullResult {
 	records: number;
+	/** Whether the store's caseload changed: records stored, deleted (tombstones) or revoked. */
+	changed: boolean;
 	revokedCaseIds: string[];
 	/** Drafts and queued mutations of revoked cases, dropped with them (the UI says so). */
 	droppedLocalWork: number;
@@ -42,7 +44,7 @@ export async function pullChanges(deviceId: string, onProgress?: (progress: Pull
 	let cursor = (await getMeta('cursor')) ?? null;
 	const firstSync = cursor === null;
 	const progress: PullProgress = { pages: 0, records: 0, firstSync };
-	const result: PullResult = { records: 0, revokedCaseIds: [], droppedLocalWork: 0, policy: null };
+	const result: PullResult = { records: 0, changed: false, revokedCaseIds: [], droppedLocalWork: 0, policy: null };
 	onProgress?.({ ...progress });
 	const label = deviceLabel();
 	const request = (cursor: string | null, heldCaseIds: string[]) => pullPage({ deviceId, deviceLabel: label, cursor, heldCaseIds });
@@ -107,6 +109,7 @@ export async function pullChanges(deviceId: string, onProgress?: (progress: Pull
 			cursor = response.cursor;
 			result.policy = response.policy;
 			result.records += count;
+			result.changed ||= count > 0 || response.tombstones.length > 0 || response.revokedCaseIds.length > 0;
 			if (!response.hasMore) break;
 			if (!prefetch) {
 				await writing;

@@ -23,7 +23,7 @@ class SyncManager {
 	issues = $state<SyncIssue[]>([]);
 	/** Cases dropped by the last pull (assignment ended), for a calm notice. */
 	revokedNotice = $state<{ cases: number; droppedLocalWork: number } | null>(null);
-	/** Bumped after every run that changed the store: pages reload their data. */
+	/** Bumped after every run that changed the store (`SyncRunResult.changed`): pages reload their data. */
 	revision = $state(0);
 
 	#timer: ReturnType<typeof setTimeout> | null = null;
@@ -91,7 +91,8 @@ class SyncManager {
 			if (result.pull.revokedCaseIds.length > 0) {
 				this.revokedNotice = { cases: result.pull.revokedCaseIds.length, droppedLocalWork: result.pull.droppedLocalWork };
 			}
-			this.revision++;
+			// A run that changed nothing (the periodic sync of an idle device) reloads nothing.
+			if (result.changed) this.revision++;
 			this.#schedule(PERIOD_MS);
 			return result;
 		} catch (error) {

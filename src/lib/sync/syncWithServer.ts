@@ -9,6 +9,11 @@ export interface SyncRunResult {
 	pull: PullResult;
 	journalSent: number;
 	journalIncidents: string[];
+	/**
+	 * Whether the run changed what the pages show: records pulled, deleted or revoked, mutations
+	 * sent or sent back (the access journal is not shown).
+	 */
+	changed: boolean;
 }
 
 /**
@@ -20,5 +25,6 @@ export async function syncWithServer(onProgress?: (progress: PullProgress) => vo
 	const { pushed, issues } = await pushOutbox(deviceId);
 	const pull = await pullChanges(deviceId, onProgress);
 	const journal = await pushJournal(deviceId);
-	return { pushed, issues, pull, journalSent: journal.sent, journalIncidents: journal.incidents };
+	const changed = pull.changed || pushed > 0 || issues.length > 0;
+	return { pushed, issues, pull, journalSent: journal.sent, journalIncidents: journal.incidents, changed };
 }
