@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { decodePullFrame, encodePullFrame, PullFrameError, type FramedPullOutput } from './pullFrame';
+import { pageDefaults } from './testing/pullPages';
 
 const utf8 = new TextEncoder();
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const record = (n: number, text: string) => ({ id: id(n), caseId: id(1), version: n, json: utf8.encode(JSON.stringify({ id: id(n), body: text })) });
 
 const page: FramedPullOutput = {
-	wipe: false,
+	...pageDefaults(),
 	cursor: '42',
 	hasMore: true,
 	revokedCaseIds: [id(9)],
-	cases: [],
-	persons: [],
-	notes: [],
-	visits: [],
-	tombstones: [],
-	policy: { lockTimeoutSeconds: 300, maxOfflineDays: 7 },
-	journalSecret: null,
 	journalAckSeq: 3,
 	serverTime: '2026-11-24T04:00:00.000Z',
 	packed: {

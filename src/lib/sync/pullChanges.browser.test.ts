@@ -5,6 +5,7 @@ import type { PackedRecord, PullInput, PullOutput } from '$lib/shared/sync';
 import type { FramedRecords } from '$lib/shared/pullFrame';
 import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore } from '$lib/db/testing/fixtures';
 import { dumpRawStorage } from '$lib/db/testing/rawStorage';
+import { pageDefaults } from '$lib/shared/testing/pullPages';
 
 /**
  * sync.pull, answered by the test: each call takes the next scripted page (written in the
@@ -49,19 +50,9 @@ type Records = { cases: CaseRecord[]; persons: PersonRecord[]; notes: NoteRecord
 /** A page in the packed form the server sends when asked (`packed: true`). */
 function packedPage(records: Records, cursor: string, hasMore: boolean, extra: Partial<Extract<PullOutput, { wipe: false }>> = {}): PullOutput {
 	return {
-		wipe: false,
+		...pageDefaults(),
 		cursor,
 		hasMore,
-		revokedCaseIds: [],
-		cases: [],
-		persons: [],
-		notes: [],
-		visits: [],
-		tombstones: [],
-		policy: { lockTimeoutSeconds: 300, maxOfflineDays: 7 },
-		journalSecret: null,
-		journalAckSeq: 0,
-		serverTime: new Date().toISOString(),
 		packed: { cases: records.cases.map(pack), persons: records.persons.map(pack), notes: records.notes.map(pack), visits: records.visits.map(pack) },
 		...extra
 	};
