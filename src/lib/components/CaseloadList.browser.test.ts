@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { flushSync } from 'svelte';
-import { createKeyring, putPullPage } from '$lib/db';
-import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore, type Caseload } from '$lib/db/testing/fixtures';
+import { putPullPage } from '$lib/db';
+import { deleteAllDatabases, makeCaseload, openStoreWithCaseload, type Caseload } from '$lib/db/testing/fixtures';
 import { sync } from '$lib/sync';
 import CaseloadList from './CaseloadList.svelte';
 import { mountInBody, unmountAll } from './testing/mountInBody';
@@ -10,11 +10,7 @@ import { mountInBody, unmountAll } from './testing/mountInBody';
 let caseload: Caseload;
 
 beforeEach(async () => {
-	await deleteAllDatabases();
-	await openFreshStore();
-	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
-	caseload = makeCaseload();
-	await putPullPage(caseload);
+	({ caseload } = await openStoreWithCaseload());
 });
 
 afterEach(async () => {

@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
-	createKeyring,
 	deleteCases,
 	listCaseload,
 	listNotes,
 	lockKeyring,
 	putNotes,
-	putPullPage,
 	unlockKeyring
 } from '$lib/db';
 import { openedValueCount } from './openedValues';
-import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore, type Caseload } from './testing/fixtures';
+import { PASSWORD, deleteAllDatabases, openStoreWithCaseload, type Caseload } from './testing/fixtures';
 
 let caseload: Caseload;
 
@@ -19,11 +17,7 @@ const decrypted = new Map<string, number>();
 const originalDecrypt = SubtleCrypto.prototype.decrypt;
 
 beforeEach(async () => {
-	await deleteAllDatabases();
-	await openFreshStore();
-	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
-	caseload = makeCaseload();
-	await putPullPage(caseload);
+	({ caseload } = await openStoreWithCaseload());
 	SubtleCrypto.prototype.decrypt = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['decrypt']>) {
 		const algorithm = args[0] as AesGcmParams;
 		const aad = algorithm.additionalData ? new TextDecoder().decode(algorithm.additionalData as Uint8Array) : '';

@@ -18,7 +18,6 @@ import {
 	openStore,
 	putCases,
 	putNotes,
-	putPullPage,
 	removeFromOutbox,
 	saveDraft,
 	setMeta,
@@ -32,7 +31,7 @@ import {
 } from '$lib/db';
 import { appendJournalEntry, setJournalSecret } from '$lib/journal';
 import type { Mutation } from '$lib/shared/sync';
-import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore, type Caseload } from './testing/fixtures';
+import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, openStoreWithCaseload, type Caseload } from './testing/fixtures';
 import { dumpRawStorage, readRow, tamperRow } from './testing/rawStorage';
 
 let userId: string;
@@ -40,12 +39,8 @@ let dbName: string;
 let caseload: Caseload;
 
 beforeEach(async () => {
-	await deleteAllDatabases();
-	userId = await openFreshStore();
+	({ userId, caseload } = await openStoreWithCaseload());
 	dbName = await storeNameFor(userId);
-	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
-	caseload = makeCaseload();
-	await putPullPage(caseload);
 });
 
 afterEach(deleteAllDatabases);

@@ -1,5 +1,7 @@
 import type { KdfParams } from '$lib/crypto';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
+import { createKeyring } from '../keyring';
+import { putPullPage } from '../putRecords';
 import { closeStore, openStore } from '../session';
 
 /**
@@ -20,6 +22,19 @@ export async function openFreshStore(): Promise<string> {
 	const userId = crypto.randomUUID();
 	await openStore(userId);
 	return userId;
+}
+
+/**
+ * Deletes every device store, then opens one for a new user, unlocked (light KDF), holding
+ * `makeCaseload()` as one pull page stored it: the usual start of a test of the store.
+ */
+export async function openStoreWithCaseload(): Promise<{ userId: string; caseload: Caseload }> {
+	await deleteAllDatabases();
+	const userId = await openFreshStore();
+	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
+	const caseload = makeCaseload();
+	await putPullPage(caseload);
+	return { userId, caseload };
 }
 
 /** Closes the store and deletes every device store (`carnet-…` database) of the origin. */
