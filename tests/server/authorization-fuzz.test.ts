@@ -137,6 +137,13 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 
 	/** Every input each subject has sent so far (the audit trail echoes some of them back). */
 	const inputsBy = new Map<string, unknown[]>();
+	/**
+	 * Every sync.journal input so far, whoever sent it: the trail records a device's journal
+	 * entries as they were claimed (case, person and note ids included, an incident when they do
+	 * not check out: evidence), and a DPO reads the events about their organisation's cases
+	 * whichever organisation the device's owner belongs to (seed 1751136474).
+	 */
+	const journalClaims: unknown[] = [];
 
 	/** One call, with property 1 checked on its answer; returns the outcome and the visibility before it. */
 	async function fuzzCall(procedure: ProcedureInfo, subject: FuzzSubject, input: unknown) {
@@ -157,10 +164,12 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 		if (after !== before) vis = unionVisibility(visBefore, await cachedVisibility(after, subject, procedure.path, input));
 		const answer = outcome.ok ? outcome.data : { message: outcome.message, details: outcome.details };
 		// The audit procedures answer with the trail, which records the filters this subject typed in
-		// earlier calls (audit.export's details): what it supplied itself is not a leak (seed 1725435045).
+		// earlier calls (audit.export's details) and the journal entries devices claimed: what was
+		// supplied that way is not a leak (seeds 1725435045, 1751136474).
 		const key = subject.user?.username ?? subject.label;
-		const supplied = procedure.path.startsWith('dpo.audit.') ? [input, ...(inputsBy.get(key) ?? [])] : input;
+		const supplied = procedure.path.startsWith('dpo.audit.') ? [input, ...(inputsBy.get(key) ?? []), ...journalClaims] : input;
 		inputsBy.set(key, [...(inputsBy.get(key) ?? []), input]);
+		if (procedure.path === 'sync.journal') journalClaims.push(input);
 		const leaks = [...findLeaks(answer, needles(before, vis), supplied), ...(after !== before ? findLeaks(answer, needles(after, vis), supplied) : [])];
 		if (leaks.length > 0) {
 			const shown = leaks.slice(0, 5).map((l) => `${l.what} ${JSON.stringify(l.value.slice(0, 60))} of case ${l.caseId}`);
