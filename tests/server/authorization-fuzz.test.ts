@@ -138,12 +138,14 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 	/** Every input each subject has sent so far (the audit trail echoes some of them back). */
 	const inputsBy = new Map<string, unknown[]>();
 	/**
-	 * Every sync.journal input so far, whoever sent it: the trail records a device's journal
-	 * entries as they were claimed (case, person and note ids included, an incident when they do
-	 * not check out: evidence), and a DPO reads the events about their organisation's cases
-	 * whichever organisation the device's owner belongs to (seed 1751136474).
+	 * Every sync.journal and sync.push input so far, whoever sent it: the trail records what a
+	 * device claimed as it was claimed, as evidence (a journal entry's case and note ids, an
+	 * incident when they do not check out; a refused mutation's target case and note ids), and a
+	 * DPO reads the events of their organisation's users and about its cases, whichever
+	 * organisation the device's owner belongs to (seed 1751136474: a worker's forged journal
+	 * entry named a note of a case the DPO does not audit).
 	 */
-	const journalClaims: unknown[] = [];
+	const deviceClaims: unknown[] = [];
 
 	/** One call, with property 1 checked on its answer; returns the outcome and the visibility before it. */
 	async function fuzzCall(procedure: ProcedureInfo, subject: FuzzSubject, input: unknown) {
@@ -164,12 +166,12 @@ describe.each(databaseKinds)('authorization fuzz on %s', (kind) => {
 		if (after !== before) vis = unionVisibility(visBefore, await cachedVisibility(after, subject, procedure.path, input));
 		const answer = outcome.ok ? outcome.data : { message: outcome.message, details: outcome.details };
 		// The audit procedures answer with the trail, which records the filters this subject typed in
-		// earlier calls (audit.export's details) and the journal entries devices claimed: what was
+		// earlier calls (audit.export's details) and what devices claimed (deviceClaims): what was
 		// supplied that way is not a leak (seeds 1725435045, 1751136474).
 		const key = subject.user?.username ?? subject.label;
-		const supplied = procedure.path.startsWith('dpo.audit.') ? [input, ...(inputsBy.get(key) ?? []), ...journalClaims] : input;
+		const supplied = procedure.path.startsWith('dpo.audit.') ? [input, ...(inputsBy.get(key) ?? []), ...deviceClaims] : input;
 		inputsBy.set(key, [...(inputsBy.get(key) ?? []), input]);
-		if (procedure.path === 'sync.journal') journalClaims.push(input);
+		if (procedure.path === 'sync.journal' || procedure.path === 'sync.push') deviceClaims.push(input);
 		const leaks = [...findLeaks(answer, needles(before, vis), supplied), ...(after !== before ? findLeaks(answer, needles(after, vis), supplied) : [])];
 		if (leaks.length > 0) {
 			const shown = leaks.slice(0, 5).map((l) => `${l.what} ${JSON.stringify(l.value.slice(0, 60))} of case ${l.caseId}`);
