@@ -1,4 +1,5 @@
 import { build, type Plugin } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -61,9 +62,14 @@ export function bundleHarness(options: BundleOptions = {}): Promise<string> {
  */
 export async function serveHarness(context: BrowserContext, baseUrl: string, name: string, options: BundleOptions = {}): Promise<void> {
 	const harness = await bundleHarness(options);
+	// The sync engine's pull worker, where the bundle asks for it (`new URL('./pullFetch.worker.ts',
+	// import.meta.url)` is left as is by esbuild: next to harness.js). Older checkouts have none.
+	const workerEntry = 'src/lib/api/pullFetch.worker.ts';
+	const pullWorker = existsSync(resolve(options.root ?? '.', workerEntry)) ? await bundle(workerEntry, options) : null;
 	await context.route(`${baseUrl}/__${name}/**`, (route) => {
 		const path = new URL(route.request().url()).pathname;
 		if (path.endsWith('/harness.js')) return route.fulfill({ contentType: 'text/javascript', body: harness });
+		if (pullWorker && path.endsWith('/pullFetch.worker.ts')) return route.fulfill({ contentType: 'text/javascript', body: pullWorker });
 		return route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>bench</title><script type="module" src="/__${name}/harness.js"></script>` });
 	});
 }
