@@ -36,7 +36,8 @@ test('the first sync receives its pages in a worker and stores the whole caseloa
 test('a refusal answered to the worker reaches the screen as the server said it', async ({ page, context }) => {
 	const workers = watchPullWorkers(page);
 	await signInAndSync(page, 'tisf.amelie');
-	// The session is gone (expired, signed out elsewhere): the next pull is refused with 401.
+	// The session is gone (expired, signed out elsewhere): the next pull is refused with 401. The
+	// outbox is empty, so the pull (through the worker) is the sync's first request.
 	await context.clearCookies();
 	await page.getByRole('button', { name: 'Synchroniser' }).click();
 	await expect(page.getByText('Votre session a expiré : reconnectez-vous pour synchroniser.')).toBeVisible();
