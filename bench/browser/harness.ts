@@ -10,7 +10,6 @@ import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
 import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, prepareUnlock, putNotes, sealPullPage, unlockKeyring, wipeStore, writeSealedPage } from '$lib/db';
 import { forgetOpenedValues } from '$lib/db/openedValues';
 import { sealJsonValues } from '$lib/db/sealedTable';
-import { requireDb } from '$lib/db/session';
 import { casesTable, notesTable, personsTable, visitsTable } from '$lib/db/tables';
 import type { FramedPullOutput, FramedRecord } from '$lib/shared/pullFrame';
 import { syncWithServer } from '$lib/sync/syncWithServer';
@@ -140,8 +139,8 @@ const bench = {
 	 * "Eleventh round"): a first sync as the engine does it (next page requested before this one is
 	 * stored, page n+1 sealed while page n is written), but each page's notes of one case sealed
 	 * together, one envelope and one row per case (a JSON array of the notes' JSON) instead of one
-	 * per note. Cases, persons and visits as shipped. `pages`: the pages of fetchRecords(true)
-	 * (store only, no network) instead of pulling them.
+	 * per note. Cases, persons and visits as shipped; written by the shipped `writeSealedPage`.
+	 * `fromMemory`: the pages of fetchRecords(true) (store only, no network) instead of pulling them.
 	 */
 	async notesPackedPerCase(fromMemory = false): Promise<{ ms: number; rows: number }> {
 		await freshStore('bench-password', LIGHT_KDF);
@@ -292,9 +291,8 @@ function jsonArrayOf(records: FramedRecord[]): Uint8Array<ArrayBuffer> {
 }
 
 async function storeNotesPackedPerCase(pages: AsyncIterable<FramedPage>): Promise<number> {
-	const db = requireDb();
 	let rows = 0;
-	let writing: Promise<unknown> = Promise.resolve();
+	let writing: Promise<void> = Promise.resolve();
 	for await (const { packed } of pages) {
 		const byCase = Map.groupBy(packed.notes, (n) => n.caseId!);
 		const caseIndex = (r: FramedRecord) => ({ id: r.id, version: r.version });
@@ -308,12 +306,7 @@ async function storeNotesPackedPerCase(pages: AsyncIterable<FramedPage>): Promis
 		]);
 		rows += cases.length + persons.length + notes.length + visits.length;
 		await writing;
-		writing = db.transaction('rw', [db.cases, db.persons, db.notes, db.visits], async () => {
-			await db.cases.bulkPut(cases);
-			await db.persons.bulkPut(persons);
-			await db.notes.bulkPut(notes);
-			await db.visits.bulkPut(visits);
-		});
+		writing = writeSealedPage({ cases, persons, notes, visits, meta: [] });
 	}
 	await writing;
 	return rows;
