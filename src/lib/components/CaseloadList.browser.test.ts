@@ -40,14 +40,14 @@ test('lists the cases, then searches the notes once they are decrypted', async (
 });
 
 test('the list does not wait for the notes: shown while they are decrypted, the search says so', async () => {
-	// Hold back every note decryption (additional data `notes|…`) until the gate opens.
+	// Hold back every note decryption (additional data `notePacks|…`) until the gate opens.
 	let open!: () => void;
 	const gate = new Promise<void>((resolve) => (open = resolve));
 	const decrypt = SubtleCrypto.prototype.decrypt;
 	const decoder = new TextDecoder();
 	SubtleCrypto.prototype.decrypt = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['decrypt']>) {
 		const aad = (args[0] as AesGcmParams).additionalData;
-		const held = aad && decoder.decode(aad as Uint8Array).startsWith('notes|');
+		const held = aad && decoder.decode(aad as Uint8Array).startsWith('notePacks|');
 		return held ? gate.then(() => decrypt.apply(this, args)) : decrypt.apply(this, args);
 	} as SubtleCrypto['decrypt'];
 	try {

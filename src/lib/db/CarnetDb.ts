@@ -10,7 +10,9 @@ export class CarnetDb extends Dexie {
 	keyring!: EntityTable<KeyringRow, 'id'>;
 	cases!: EntityTable<CaseRow, 'id'>;
 	persons!: EntityTable<CaseChildRow, 'id'>;
+	/** Version 1's one row per note; emptied into `notePacks` at the first unlock (`notePacks.ts`). */
 	notes!: EntityTable<CaseChildRow, 'id'>;
+	notePacks!: EntityTable<NotePackRow, 'id'>;
 	visits!: EntityTable<CaseChildRow, 'id'>;
 	drafts!: EntityTable<DraftRow, 'id'>;
 	outbox!: EntityTable<OutboxRow, 'seq'>;
@@ -32,6 +34,9 @@ export class CarnetDb extends Dexie {
 			meta: 'key',
 			quarantine: 'key, table'
 		});
+		// Notes sealed in packs, several notes of one case per row (notePacks.ts). `refs` lists
+		// the clear index of each note of the pack (`noteId|caseId|version`).
+		this.version(2).stores({ notePacks: 'id, caseId, *refs' });
 	}
 }
 
@@ -50,6 +55,8 @@ export type KeyringRow = {
 
 export type CaseRow = SealedFields & { id: string; version: number };
 export type CaseChildRow = SealedFields & { id: string; caseId: string; version: number };
+/** Notes of one case sealed together; `id` is drawn anew at each write of the pack. */
+export type NotePackRow = SealedFields & { id: string; caseId: string; refs: string[] };
 export type DraftRow = SealedFields & { id: string; caseId: string };
 export type OutboxRow = SealedFields & { seq?: number; id: string; caseId: string | null };
 export type JournalRow = SealedFields & { seq: number };

@@ -8,6 +8,8 @@
  * - `no-keyring`: no wrapped key on this device yet (first sign-in must happen online).
  * - `keyring-exists`: `createKeyring` on a device that already has one.
  * - `wrong-password`: the password (or PIN) does not open the wrapped key.
+ * - `conflict`: notes kept changing under a write (another tab writing the same notes); nothing
+ *   was written, try again.
  */
 export class StoreError extends Error {
 	readonly code: StoreErrorCode;
@@ -19,4 +21,4 @@ export class StoreError extends Error {
 	}
 }
 
-export type StoreErrorCode = 'quota' | 'locked' | 'no-store' | 'no-keyring' | 'keyring-exists' | 'wrong-password';
+export type StoreErrorCode = 'quota' | 'locked' | 'no-store' | 'no-keyring' | 'keyring-exists' | 'wrong-password' | 'conflict';

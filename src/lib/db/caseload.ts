@@ -2,7 +2,8 @@ import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/sha
 import type { RecordFailure } from './quarantine';
 import { openRow, openRows } from './sealedTable';
 import { requireDb } from './session';
-import { casesTable, notesTable, personsTable, visitsTable } from './tables';
+import { countNotesByCase, notePacksTable, notesOfPacks } from './notePacks';
+import { casesTable, personsTable, visitsTable } from './tables';
 
 /** One case, decrypted; `null` when absent or quarantined. */
 export async function getCase(caseId: string): Promise<CaseRecord | null> {
@@ -11,18 +12,16 @@ export async function getCase(caseId: string): Promise<CaseRecord | null> {
 
 /**
  * Every case held on the device with its persons and visits, for the caseload list.
- * Notes are counted from the clear `caseId` index: its keys only, no note row is read or decrypted
- * (3,000 notes' rows are several MB that the list does not need).
+ * Notes are counted from the note packs' clear refs: index keys only, no pack is read or
+ * decrypted (3,000 notes are several MB that the list does not need).
  */
 export async function listCaseload(): Promise<{ items: CaseloadItem[]; failures: RecordFailure[] }> {
 	const db = requireDb();
-	const [caseRows, personRows, visitRows, noteCaseIds] = await db.transaction(
+	const [caseRows, personRows, visitRows, noteCounts] = await db.transaction(
 		'r',
-		[db.cases, db.persons, db.visits, db.notes],
-		() => Promise.all([db.cases.toArray(), db.persons.toArray(), db.visits.toArray(), db.notes.orderBy('caseId').keys()])
+		[db.cases, db.persons, db.visits, db.notePacks],
+		() => Promise.all([db.cases.toArray(), db.persons.toArray(), db.visits.toArray(), countNotesByCase()])
 	);
-	const noteCounts = new Map<string, number>();
-	for (const caseId of noteCaseIds as string[]) noteCounts.set(caseId, (noteCounts.get(caseId) ?? 0) + 1);
 	const [cases, persons, visits] = await Promise.all([
 		openRows(casesTable, caseRows),
 		openRows(personsTable, personRows),
@@ -42,14 +41,14 @@ export async function listCaseload(): Promise<{ items: CaseloadItem[]; failures:
 /** A case with all its rows, decrypted; `null` when the case is not on the device. */
 export async function getCaseDetail(caseId: string): Promise<CaseDetail | null> {
 	const db = requireDb();
-	const [caseRow, personRows, noteRows, visitRows] = await db.transaction(
+	const [caseRow, personRows, packRows, visitRows] = await db.transaction(
 		'r',
-		[db.cases, db.persons, db.notes, db.visits],
+		[db.cases, db.persons, db.notePacks, db.visits],
 		() =>
 			Promise.all([
 				db.cases.get(caseId),
 				db.persons.where('caseId').equals(caseId).toArray(),
-				db.notes.where('caseId').equals(caseId).toArray(),
+				db.notePacks.where('caseId').equals(caseId).toArray(),
 				db.visits.where('caseId').equals(caseId).toArray()
 			])
 	);
@@ -57,7 +56,7 @@ export async function getCaseDetail(caseId: string): Promise<CaseDetail | null> 
 	const [cases, persons, notes, visits] = await Promise.all([
 		openRows(casesTable, [caseRow]),
 		openRows(personsTable, personRows),
-		openRows(notesTable, noteRows),
+		openRows(notePacksTable, packRows),
 		openRows(visitsTable, visitRows)
 	]);
 	const failures = [...cases.failures, ...persons.failures, ...notes.failures, ...visits.failures];
@@ -65,7 +64,7 @@ export async function getCaseDetail(caseId: string): Promise<CaseDetail | null> 
 	return {
 		case: cases.items[0],
 		persons: persons.items,
-		notes: notes.items.sort((a, b) => b.createdOnDeviceAt.localeCompare(a.createdOnDeviceAt)),
+		notes: notesOfPacks(notes.items).sort((a, b) => b.createdOnDeviceAt.localeCompare(a.createdOnDeviceAt)),
 		visits: visits.items.sort((a, b) => a.plannedAt.localeCompare(b.plannedAt)),
 		failures
 	};
@@ -107,5 +106,6 @@ export async function listCaseIdsWithLocalWork(): Promise<{ unsynced: Set<string
 
 /** Every note on the device, decrypted (for the in-memory search; dropped with the page on lock). */
 export async function listNotes(): Promise<{ items: NoteRecord[]; failures: RecordFailure[] }> {
-	return openRows(notesTable, await requireDb().notes.toArray());
+	const { items, failures } = await openRows(notePacksTable, await requireDb().notePacks.toArray());
+	return { items: notesOfPacks(items), failures };
 }

@@ -13,7 +13,7 @@ import {
 	unlockKeyring
 } from '$lib/db';
 import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, makeCaseload, openFreshStore } from './testing/fixtures';
-import { readRow } from './testing/rawStorage';
+import { packOf, readRow } from './testing/rawStorage';
 
 let dbName: string;
 
@@ -62,7 +62,7 @@ test('rewrapKeyring changes the password without re-encrypting records', async (
 	await createKeyring(PASSWORD, { kdfParams: TEST_KDF_PARAMS });
 	const caseload = makeCaseload();
 	await putPullPage(caseload);
-	const noteBefore = await readRow(dbName, 'notes', caseload.notes[0].id);
+	const noteBefore = await packOf(dbName, caseload.notes[0].id);
 
 	await expect(rewrapKeyring('faux', 'nouveau', { kdfParams: TEST_KDF_PARAMS })).rejects.toMatchObject({
 		code: 'wrong-password'
@@ -74,7 +74,7 @@ test('rewrapKeyring changes the password without re-encrypting records', async (
 	await expect(unlockKeyring(PASSWORD)).rejects.toMatchObject({ code: 'wrong-password' });
 	await unlockKeyring('nouveau mot de passe');
 	expect((await readRow(dbName, 'keyring', 'current')).kdf).toEqual(stronger);
-	expect(await readRow(dbName, 'notes', caseload.notes[0].id)).toEqual(noteBefore);
+	expect(await packOf(dbName, caseload.notes[0].id)).toEqual(noteBefore);
 	expect((await listCaseload()).items).toHaveLength(3);
 });
 

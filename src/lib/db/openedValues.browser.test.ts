@@ -33,14 +33,15 @@ afterEach(async () => {
 	await deleteAllDatabases();
 });
 
-const notesDecrypted = () => decrypted.get('notes') ?? 0;
+/** Notes are sealed in packs, one per case in this caseload (db/notePacks.ts). */
+const packsDecrypted = () => decrypted.get('notePacks') ?? 0;
 
 describe('a row opened once is not decrypted again while it is unchanged', () => {
 	test('a second listing decrypts nothing and gives the same notes', async () => {
 		const first = await listNotes();
-		expect(notesDecrypted()).toBe(caseload.notes.length);
+		expect(packsDecrypted()).toBe(caseload.cases.length);
 		const second = await listNotes();
-		expect(notesDecrypted()).toBe(caseload.notes.length);
+		expect(packsDecrypted()).toBe(caseload.cases.length);
 		expect(second.items).toEqual(first.items);
 		expect(second.items.map((n) => n.body).sort()).toEqual(caseload.notes.map((n) => n.body).sort());
 		// The caseload's own tables too.
@@ -50,13 +51,14 @@ describe('a row opened once is not decrypted again while it is unchanged', () =>
 		expect([...decrypted.values()].reduce((a, b) => a + b, 0)).toBe(0);
 	});
 
-	test('a note changed by a sync is the only one decrypted again, and read in its new version', async () => {
+	test('only the packs a synced note change rewrote are decrypted again, and the note read in its new version', async () => {
 		await listNotes();
 		const changed = caseload.notes[1];
 		await putNotes([{ ...changed, body: 'Version corrigée après la synchronisation.', version: changed.version + 1 }]);
 		decrypted.clear();
 		const { items } = await listNotes();
-		expect(notesDecrypted()).toBe(1);
+		// The changed note's new pack, and its old pack-mate's (sealed again without it).
+		expect(packsDecrypted()).toBe(2);
 		expect(items.find((n) => n.id === changed.id)?.body).toBe('Version corrigée après la synchronisation.');
 		expect(items).toHaveLength(caseload.notes.length);
 	});
@@ -75,19 +77,27 @@ describe('opened values leave memory with the key and with the rows', () => {
 	test('locking forgets them all; once unlocked, every note is decrypted again', async () => {
 		await listNotes();
 		await listCaseload();
-		expect(openedValueCount()).toBe(caseload.notes.length + caseload.cases.length + caseload.persons.length + caseload.visits.length);
+		expect(openedValueCount()).toBe(caseload.cases.length /* packs */ + caseload.cases.length + caseload.persons.length + caseload.visits.length);
 		lockKeyring();
 		expect(openedValueCount()).toBe(0);
 		await expect(listNotes()).rejects.toMatchObject({ code: 'locked' });
 		await unlockKeyring(PASSWORD);
 		decrypted.clear();
 		await listNotes();
-		expect(notesDecrypted()).toBe(caseload.notes.length);
+		expect(packsDecrypted()).toBe(caseload.cases.length);
+	});
+
+	test('a note changed by a sync takes its old pack out of memory', async () => {
+		await listNotes();
+		expect(openedValueCount()).toBe(caseload.cases.length);
+		const changed = caseload.notes[1];
+		await putNotes([{ ...changed, body: 'Nouvelle version.', version: changed.version + 1 }]);
+		expect(openedValueCount()).toBe(caseload.cases.length - 1);
 	});
 
 	test('a revoked case takes its values out of memory too', async () => {
 		await listNotes();
-		expect(openedValueCount()).toBe(caseload.notes.length);
+		expect(openedValueCount()).toBe(caseload.cases.length);
 		await deleteCases([caseload.cases[0].id]);
 		expect(openedValueCount()).toBe(0);
 		const { items } = await listNotes();

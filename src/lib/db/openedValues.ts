@@ -37,6 +37,12 @@ export function forgetOpenedValues(): void {
 	opened.clear();
 }
 
+/** Forgets the values of these rows (rows deleted or replaced). */
+export function forgetOpenedRows(table: string, primaryKeys: readonly (string | number)[]): void {
+	const byKey = opened.get(table);
+	if (byKey) for (const key of primaryKeys) byKey.delete(key);
+}
+
 /** How many values are held (tests). */
 export function openedValueCount(): number {
 	let count = 0;
@@ -44,7 +50,7 @@ export function openedValueCount(): number {
 	return count;
 }
 
-/** Same own fields, same primitives, same bytes. */
+/** Same own fields, same primitives, same bytes, same arrays of primitives. */
 function sameRow(a: SealedFields, b: SealedFields): boolean {
 	const keysA = Object.keys(a);
 	if (keysA.length !== Object.keys(b).length) return false;
@@ -53,6 +59,9 @@ function sameRow(a: SealedFields, b: SealedFields): boolean {
 		const y = (b as Record<string, unknown>)[key];
 		if (x instanceof Uint8Array || y instanceof Uint8Array) {
 			if (!(x instanceof Uint8Array && y instanceof Uint8Array && sameBytes(x, y))) return false;
+		} else if (Array.isArray(x) || Array.isArray(y)) {
+			// A note pack's refs: primitives.
+			if (!(Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((item, i) => item === y[i]))) return false;
 		} else if (x !== y) return false;
 	}
 	return true;

@@ -6,7 +6,8 @@ import type { CaseChildRow, CaseRow, MetaRow } from './CarnetDb';
 import { metaRow, type MetaKey, type MetaValues } from './meta';
 import { sealJsonValues, sealValues, type SealedTable } from './sealedTable';
 import { requireDb } from './session';
-import { casesTable, notesTable, personsTable, visitsTable } from './tables';
+import { applyNoteWrite, retryingNoteWrite, sealNotes, sealReceivedNotes, type NoteWrite } from './notePacks';
+import { casesTable, personsTable, visitsTable } from './tables';
 import { guardWrite } from './writeGuard';
 
 /**
@@ -15,7 +16,8 @@ import { guardWrite } from './writeGuard';
  */
 export const putCases = (records: CaseRecord[]) => putSealed(casesTable, records);
 export const putPersons = (records: PersonRecord[]) => putSealed(personsTable, records);
-export const putNotes = (records: NoteRecord[]) => putSealed(notesTable, records);
+/** Notes are sealed in packs (`notePacks.ts`): a note written again leaves its old pack. */
+export const putNotes = (records: NoteRecord[]) => putPullPage({ cases: [], persons: [], notes: records, visits: [] });
 export const putVisits = (records: VisitRecord[]) => putSealed(visitsTable, records);
 
 type PullPage = {
@@ -34,7 +36,7 @@ type PullPage = {
 export type SealedPage = {
 	cases: CaseRow[];
 	persons: CaseChildRow[];
-	notes: CaseChildRow[];
+	notes: NoteWrite;
 	visits: CaseChildRow[];
 	meta: MetaRow[];
 };
@@ -62,7 +64,7 @@ export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {
 		const [caseRows, personRows, noteRows, visitRows] = await Promise.all([
 			sealJsonValues(casesTable, (cases as Received[]).map((r) => ({ index: caseIndex(r), json: json(r) }))),
 			sealJsonValues(personsTable, (persons as Received[]).map((r) => ({ index: childIndex(r), json: json(r) }))),
-			sealJsonValues(notesTable, (notes as Received[]).map((r) => ({ index: childIndex(r), json: json(r) }))),
+			sealReceivedNotes((notes as Received[]).map((r) => ({ id: r.id, caseId: r.caseId, version: r.version, json: json(r) }))),
 			sealJsonValues(visitsTable, (visits as Received[]).map((r) => ({ index: childIndex(r), json: json(r) })))
 		]);
 		return { cases: caseRows, persons: personRows, notes: noteRows, visits: visitRows, meta: await metaRows };
@@ -70,23 +72,31 @@ export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {
 	const [cases, persons, notes, visits] = await Promise.all([
 		sealValues(casesTable, page.cases),
 		sealValues(personsTable, page.persons),
-		sealValues(notesTable, page.notes),
+		sealNotes(page.notes),
 		sealValues(visitsTable, page.visits)
 	]);
 	return { cases, persons, notes, visits, meta: await metaRows };
 }
 
-/** The IndexedDB half of `putPullPage`: one transaction, all rows or none. */
+/**
+ * The IndexedDB half of `putPullPage`: one transaction, all rows or none. If the notes' packs
+ * changed since the page was sealed (`NoteWrite`), nothing is written, the packs it thins are
+ * sealed again, and the page written then.
+ */
 export async function writeSealedPage(page: SealedPage): Promise<void> {
 	const db = requireDb();
-	await guardWrite(() =>
-		db.transaction('rw', [db.cases, db.persons, db.notes, db.visits, db.meta], async () => {
-			await db.cases.bulkPut(page.cases);
-			await db.persons.bulkPut(page.persons);
-			await db.notes.bulkPut(page.notes);
-			await db.visits.bulkPut(page.visits);
-			if (page.meta.length > 0) await db.meta.bulkPut(page.meta);
-		})
+	await retryingNoteWrite(page.notes, (notes) =>
+		guardWrite(() =>
+			db.transaction('rw', [db.cases, db.persons, db.notePacks, db.visits, db.meta], async () => {
+				// First: when it refuses, nothing else of the page may be written.
+				if (!(await applyNoteWrite(notes))) return false;
+				await db.cases.bulkPut(page.cases);
+				await db.persons.bulkPut(page.persons);
+				await db.visits.bulkPut(page.visits);
+				if (page.meta.length > 0) await db.meta.bulkPut(page.meta);
+				return true;
+			})
+		)
 	);
 }
 

@@ -34,11 +34,21 @@ export async function quarantineRows<T, Index extends Record<string, unknown>>(
 			const rowId = String(primaryKey);
 			await db.quarantine.put({ key: `${spec.table}:${rowId}`, table: spec.table, rowId, reason, at, row });
 			await table.delete(primaryKey);
-			failures.push({ table: spec.table, rowId, reason });
+			const reported = reportedAs(spec, row);
+			failures.push(...(reported.length ? reported : [{ table: spec.table, rowId }]).map((r) => ({ ...r, reason })));
 		}
 	});
 	if (failures.length) for (const listener of listeners) listener(failures);
 	return failures;
+}
+
+/** `spec.reportAs` of a row whose clear fields may themselves be damaged. */
+function reportedAs<T, Index extends Record<string, unknown>>(spec: SealedTable<T, Index>, row: Index): { table: string; rowId: string }[] {
+	try {
+		return spec.reportAs?.(row) ?? [];
+	} catch {
+		return [];
+	}
 }
 
 /** What was quarantined so far (without the ciphertext). */

@@ -25,6 +25,11 @@ export type SealedTable<T, Index extends Record<string, unknown>> = {
 	 * decrypted again. For the tables the caseload opens whole after every sync.
 	 */
 	keepOpened?: boolean;
+	/**
+	 * What a failed row is reported as, from its clear fields (the quarantine row stays one per
+	 * row): the notes of a note pack, so that the UI counts notes. Default: the row itself.
+	 */
+	reportAs?: (row: Index) => { table: string; rowId: string }[];
 };
 
 export type Opened<T> = { items: T[]; failures: RecordFailure[] };
@@ -97,7 +102,7 @@ export async function openRows<T, Index extends Record<string, unknown>>(
 			if (!parsed.success || row.sv !== spec.schemaVersion) return { reason: 'invalid' };
 			const expected = spec.index(parsed.data);
 			for (const [field, value] of Object.entries(expected)) {
-				if ((row as Record<string, unknown>)[field] !== value) return { reason: 'index-mismatch' };
+				if (!sameClearField((row as Record<string, unknown>)[field], value)) return { reason: 'index-mismatch' };
 			}
 			return { value: primaryKey === null ? parsed.data : rememberOpened(spec.table, primaryKey, row, parsed.data) };
 		})
@@ -120,4 +125,10 @@ export async function openRow<T, Index extends Record<string, unknown>>(
 	requireDataKey(); // locked: no answer, not even "absent"
 	if (!row) return null;
 	return (await openRows(spec, [row])).items[0] ?? null;
+}
+
+/** A clear field as stored against the one recomputed from the value: primitives, or arrays of them. */
+function sameClearField(stored: unknown, expected: unknown): boolean {
+	if (!Array.isArray(expected)) return stored === expected;
+	return Array.isArray(stored) && stored.length === expected.length && stored.every((item, i) => item === expected[i]);
 }

@@ -27,12 +27,17 @@ import {
 	wipeStore,
 	countOutbox,
 	requestPersistentStorage,
+	sealPullPage,
+	writeSealedPage,
 	type RecordFailure
 } from '$lib/db';
+import { sealValues } from './sealedTable';
+import { requireDb } from './session';
+import { notesTable } from './tables';
 import { appendJournalEntry, setJournalSecret } from '$lib/journal';
 import type { Mutation } from '$lib/shared/sync';
 import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, openStoreWithCaseload, type Caseload } from './testing/fixtures';
-import { dumpRawStorage, readRow, tamperRow } from './testing/rawStorage';
+import { dumpRawStorage, packOf, packsOf, putRawRow, readRow, readRows, tamperRow } from './testing/rawStorage';
 
 let userId: string;
 let dbName: string;
@@ -134,9 +139,11 @@ describe('reading back', () => {
 	});
 
 	test('the caseload list counts notes from the clear index and decrypts none of them', async () => {
-		// A note whose ciphertext no longer opens: listNotes quarantines it, the list does not touch it.
+		// A pack of notes whose ciphertext no longer opens: listNotes quarantines it, the list does not touch it.
 		const note = caseload.notes[0];
-		await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, ct: new Uint8Array(row.ct as Uint8Array).reverse() }));
+		const siblings = caseload.notes.filter((n) => n.caseId === note.caseId);
+		const pack = await packOf(dbName, note.id);
+		await tamperRow(dbName, 'notePacks', pack.id as string, (row) => ({ ...row, ct: new Uint8Array(row.ct as Uint8Array).reverse() }));
 		// Every IndexedDB call that returns values, by object store: the notes' must stay untouched.
 		const valueReads: string[] = [];
 		const spied = [
@@ -157,15 +164,17 @@ describe('reading back', () => {
 			for (const [proto, method, original] of originals) (proto as unknown as Record<string, unknown>)[method] = original;
 		}
 		expect(valueReads).toEqual(expect.arrayContaining(['cases', 'persons', 'visits']));
-		expect(valueReads).not.toContain('notes');
+		expect(valueReads).not.toContain('notePacks');
 		expect(list.failures).toEqual([]);
 		expect(list.items.find((item) => item.case.id === note.caseId)?.noteCount).toBe(2);
 		expect(await listQuarantine()).toEqual([]);
 
+		// Each note of the damaged pack is reported (the UI counts notes); the pack is set aside whole.
 		const notes = await listNotes();
-		expect(notes.failures).toEqual([{ table: 'notes', rowId: note.id, reason: 'decrypt-failure' }]);
-		expect(notes.items).toHaveLength(caseload.notes.length - 1);
-		expect((await listCaseload()).items.find((item) => item.case.id === note.caseId)?.noteCount).toBe(1);
+		expect(notes.failures.sort(byRowId)).toEqual(siblings.map((n) => ({ table: 'notes', rowId: n.id, reason: 'decrypt-failure' })).sort(byRowId));
+		expect(notes.items).toHaveLength(caseload.notes.length - siblings.length);
+		expect(await listQuarantine()).toEqual([expect.objectContaining({ table: 'notePacks', rowId: pack.id })]);
+		expect((await listCaseload()).items.find((item) => item.case.id === note.caseId)?.noteCount).toBe(0);
 	});
 
 	test('while locked, reads and writes are refused with StoreError("locked")', async () => {
@@ -184,44 +193,50 @@ for (const openedFirst of [false, true]) {
 			if (openedFirst) await Promise.all([listCaseload(), listNotes()]);
 		});
 
-		test('swapping the ciphertexts of two notes', async () => {
-			const [a, b] = caseload.notes;
-			const rowA = await readRow(dbName, 'notes', a.id);
-			const rowB = await readRow(dbName, 'notes', b.id);
-			await tamperRow(dbName, 'notes', a.id, (row) => ({ ...row, iv: rowB.iv, ct: rowB.ct }));
-			await tamperRow(dbName, 'notes', b.id, (row) => ({ ...row, iv: rowA.iv, ct: rowA.ct }));
+		test('swapping the ciphertexts of two note packs', async () => {
+			const [caseA, caseB] = caseload.cases;
+			const notesOf = (caseId: string) => caseload.notes.filter((n) => n.caseId === caseId);
+			const [a, b] = [notesOf(caseA.id)[0], notesOf(caseB.id)[0]];
+			const packA = await packOf(dbName, a.id);
+			const packB = await packOf(dbName, b.id);
+			await tamperRow(dbName, 'notePacks', packA.id as string, (row) => ({ ...row, iv: packB.iv, ct: packB.ct }));
+			await tamperRow(dbName, 'notePacks', packB.id as string, (row) => ({ ...row, iv: packA.iv, ct: packA.ct }));
 
 			const reported: RecordFailure[] = [];
 			const unsubscribe = onQuarantine((failures) => reported.push(...failures));
-			const detail = await getCaseDetail(a.caseId);
+			const detail = await getCaseDetail(caseA.id);
+			const detailB = await getCaseDetail(caseB.id);
 			unsubscribe();
 			expect(detail?.notes).toEqual([]);
-			expect(detail?.failures).toEqual(
-				expect.arrayContaining([
-					{ table: 'notes', rowId: a.id, reason: 'decrypt-failure' },
-					{ table: 'notes', rowId: b.id, reason: 'decrypt-failure' }
-				])
-			);
-			expect(reported).toHaveLength(2);
-			expect((await listQuarantine()).map((q) => q.rowId).sort()).toEqual([a.id, b.id].sort());
+			expect(detailB?.notes).toEqual([]);
+			const failed = (notes: typeof caseload.notes) => notes.map((n) => ({ table: 'notes', rowId: n.id, reason: 'decrypt-failure' })).sort(byRowId);
+			expect(detail?.failures.sort(byRowId)).toEqual(failed(notesOf(caseA.id)));
+			expect(detailB?.failures.sort(byRowId)).toEqual(failed(notesOf(caseB.id)));
+			expect(reported.sort(byRowId)).toEqual(failed([...notesOf(caseA.id), ...notesOf(caseB.id)]));
+			expect((await listQuarantine()).map((q) => q.rowId).sort()).toEqual([packA.id, packB.id].sort());
 			// Moved aside: a second read neither shows nor re-reports them.
-			expect((await getCaseDetail(a.caseId))?.failures).toEqual([]);
+			expect((await getCaseDetail(caseA.id))?.failures).toEqual([]);
 			// The rest of the case and the other cases are intact.
 			expect(detail?.persons).toHaveLength(2);
 			const others = await listCaseload();
 			expect(others.items).toHaveLength(3);
 			expect(others.failures).toEqual([]);
+			expect((await getCaseDetail(caseload.cases[2].id))?.notes).toHaveLength(2);
 		});
 
 		test('a ciphertext moved to another table is refused', async () => {
 			const person = caseload.persons[0];
 			const note = caseload.notes[0];
 			const personRow = await readRow(dbName, 'persons', person.id);
-			// Same id in another table: only the table part of the additional data differs.
-			await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, id: person.id, iv: personRow.iv, ct: personRow.ct }));
+			const pack = await packOf(dbName, note.id);
+			// A person's envelope put back as a pack under the person's id: only the table part of
+			// the additional data differs.
+			await putRawRow(dbName, 'notePacks', { ...pack, id: person.id, iv: personRow.iv, ct: personRow.ct });
 			const detail = await getCaseDetail(note.caseId);
-			expect(detail?.failures).toEqual([{ table: 'notes', rowId: person.id, reason: 'decrypt-failure' }]);
+			expect(detail?.failures.map((f) => f.reason)).toEqual(['decrypt-failure', 'decrypt-failure']);
+			expect(await listQuarantine()).toEqual([expect.objectContaining({ table: 'notePacks', rowId: person.id })]);
 			expect(detail?.persons.map((p) => p.id)).toContain(person.id);
+			expect(detail?.notes.map((n) => n.id).sort()).toEqual(caseload.notes.filter((n) => n.caseId === note.caseId).map((n) => n.id).sort());
 		});
 
 		for (const field of ['ct', 'iv'] as const) {
@@ -239,14 +254,52 @@ for (const openedFirst of [false, true]) {
 			});
 		}
 
-		test('replaying an old envelope of a record under its newer metadata', async () => {
+		test('replaying an old envelope of a note under its newer pack', async () => {
 			const note = caseload.notes[0];
-			const old = await readRow(dbName, 'notes', note.id);
+			const old = await packOf(dbName, note.id);
 			await putNotes([{ ...note, body: 'Version corrigée.', version: note.version + 100 }]);
-			await tamperRow(dbName, 'notes', note.id, (row) => ({ ...row, iv: old.iv, ct: old.ct }));
+			const fresh = await packOf(dbName, note.id);
+			expect(fresh.id).not.toBe(old.id); // a pack is never rewritten in place
+			await tamperRow(dbName, 'notePacks', fresh.id as string, (row) => ({ ...row, iv: old.iv, ct: old.ct }));
 			const detail = await getCaseDetail(note.caseId);
 			expect(detail?.notes.find((n) => n.id === note.id)).toBeUndefined();
-			expect(detail?.failures).toEqual([{ table: 'notes', rowId: note.id, reason: 'index-mismatch' }]);
+			expect(detail?.failures).toEqual([{ table: 'notes', rowId: note.id, reason: 'decrypt-failure' }]);
+		});
+
+		test('an old pack put back with its clear refs claiming the newer version', async () => {
+			const note = caseload.notes[0];
+			const old = await packOf(dbName, note.id);
+			await putNotes([{ ...note, body: 'Version corrigée.', version: note.version + 100 }]);
+			const claimed = (old.refs as string[]).map((ref) => (ref.startsWith(`${note.id}|`) ? `${note.id}|${note.caseId}|${note.version + 100}` : ref));
+			await putRawRow(dbName, 'notePacks', { ...old, refs: claimed });
+			const detail = await getCaseDetail(note.caseId);
+			expect(detail?.failures.map((f) => f.reason)).toEqual(['index-mismatch', 'index-mismatch']);
+			expect(detail?.notes.find((n) => n.id === note.id)?.body).toBe('Version corrigée.');
+		});
+
+		test('an old pack put back whole does not bring back the older version of a note', async () => {
+			const note = caseload.notes[0];
+			const old = await packOf(dbName, note.id);
+			await putNotes([{ ...note, body: 'Version corrigée.', version: note.version + 100 }]);
+			await putRawRow(dbName, 'notePacks', old);
+			expect(await packsOf(dbName, note.id)).toHaveLength(2);
+			const detail = await getCaseDetail(note.caseId);
+			expect(detail?.failures).toEqual([]);
+			expect(detail?.notes.filter((n) => n.id === note.id).map((n) => n.body)).toEqual(['Version corrigée.']);
+			expect((await listNotes()).items.filter((n) => n.id === note.id)).toHaveLength(1);
+			expect((await listCaseload()).items.find((item) => item.case.id === note.caseId)?.noteCount).toBe(2);
+		});
+
+		test('a note pack re-labelled with another case id', async () => {
+			const note = caseload.notes[0];
+			const otherCase = caseload.cases.find((c) => c.id !== note.caseId)!;
+			const pack = await packOf(dbName, note.id);
+			await tamperRow(dbName, 'notePacks', pack.id as string, (row) => ({ ...row, caseId: otherCase.id }));
+			const detail = await getCaseDetail(otherCase.id);
+			expect(detail?.notes.map((n) => n.caseId)).toEqual([otherCase.id, otherCase.id]);
+			expect(detail?.failures.map((f) => [f.rowId, f.reason]).sort()).toEqual(
+				caseload.notes.filter((n) => n.caseId === note.caseId).map((n) => [n.id, 'index-mismatch']).sort()
+			);
 		});
 
 		test('re-labelling a row with another case id', async () => {
@@ -308,6 +361,54 @@ describe('writes', () => {
 		expect(detail?.notes.map((n) => n.id)).toEqual(caseload.notes.filter((n) => n.caseId === caseB.id && n.id !== note.id).map((n) => n.id));
 		expect(detail?.persons).toHaveLength(2);
 		expect((await listCaseload()).items).toHaveLength(2);
+		// Nothing of the deleted note stays: no clear ref names it, its pack was sealed again without it.
+		expect(await packsOf(dbName, note.id)).toEqual([]);
+		expect((await dumpRawStorage()).join('\n')).not.toContain(note.id);
+	});
+
+	test('a note written again leaves its old pack; its pack-mates are sealed again, unchanged', async () => {
+		const [note, mate] = caseload.notes.filter((n) => n.caseId === caseload.cases[0].id);
+		const old = await packOf(dbName, note.id);
+		await putNotes([{ ...note, body: 'Deuxième version.', version: note.version + 1 }]);
+		const packs = (await readRows(dbName, 'notePacks')).map((r) => r.row);
+		expect(packs.map((p) => p.id)).not.toContain(old.id);
+		expect(packs.flatMap((p) => p.refs as string[]).filter((ref) => ref.startsWith(`${note.id}|`))).toEqual([`${note.id}|${note.caseId}|${note.version + 1}`]);
+		expect((await packOf(dbName, mate.id)).id).not.toBe((await packOf(dbName, note.id)).id);
+		const detail = await getCaseDetail(note.caseId);
+		expect(detail?.failures).toEqual([]);
+		expect(detail?.notes.sort(byId)).toEqual([{ ...note, body: 'Deuxième version.', version: note.version + 1 }, mate].sort(byId));
+		expect((await listNotes()).items).toHaveLength(caseload.notes.length);
+	});
+
+	test('a page sealed before another write moved its notes is prepared again when written: no note twice', async () => {
+		const note = caseload.notes[0];
+		// Sealed against the store as it is now (the note in its first pack)…
+		const sealed = await sealPullPage({ cases: [], persons: [], notes: [{ ...note, body: 'Version A', version: note.version + 1 }], visits: [] });
+		// …then another write moves the note to a new pack before the first one is written.
+		await putNotes([{ ...note, body: 'Version B', version: note.version + 2 }]);
+		await writeSealedPage(sealed);
+		expect(await packsOf(dbName, note.id)).toHaveLength(1);
+		const notes = (await listNotes()).items.filter((n) => n.id === note.id);
+		expect(notes.map((n) => n.body)).toEqual(['Version A']); // the last write wins, as with rows
+		expect((await listNotes()).items).toHaveLength(caseload.notes.length);
+	});
+
+	test("a version-1 store's notes (one row each) move into packs at unlock", async () => {
+		const db = requireDb();
+		const legacyRows = await sealValues(notesTable, caseload.notes);
+		await db.transaction('rw', [db.notes, db.notePacks], async () => {
+			await db.notePacks.clear();
+			await db.notes.bulkPut(legacyRows);
+		});
+		expect((await listNotes()).items).toEqual([]);
+		lockKeyring();
+		await unlockKeyring(PASSWORD);
+		expect(await db.notes.count()).toBe(0);
+		const { items, failures } = await listNotes();
+		expect(failures).toEqual([]);
+		expect(items.sort(byId)).toEqual([...caseload.notes].sort(byId));
+		expect(await db.notePacks.count()).toBe(caseload.cases.length);
+		for (const item of (await listCaseload()).items) expect(item.noteCount).toBe(2);
 	});
 
 	test('submitting a draft moves it to the outbox atomically; removeFromOutbox deletes by id', async () => {
@@ -339,7 +440,7 @@ describe('writes', () => {
 		const realPut = IDBObjectStore.prototype.put;
 		let calls = 0;
 		IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-			if (this.name === 'notes' && ++calls === 3) throw new DOMException('Quota exceeded', 'QuotaExceededError');
+			if (this.name === 'notePacks' && ++calls === 3) throw new DOMException('Quota exceeded', 'QuotaExceededError');
 			return realPut.apply(this, args);
 		};
 		const batch = caseload.notes.map((note) => ({ ...note, body: 'Nouveau texte', version: note.version + 1 }));
@@ -372,6 +473,10 @@ describe('writes', () => {
 		expect(estimate!.quota).toBeGreaterThan(0);
 	});
 });
+
+function byRowId(a: { rowId: string }, b: { rowId: string }) {
+	return a.rowId.localeCompare(b.rowId);
+}
 
 function byId(a: { id: string }, b: { id: string }) {
 	return a.id.localeCompare(b.id);

@@ -8,6 +8,7 @@ export const syncErrorText: Record<SyncErrorCode, string> = {
 	server: 'Le serveur ne répond pas correctement : nouvel essai automatique dans quelques instants.',
 	wiped: 'Cet appareil a été révoqué : ses données ont été effacées.',
 	locked: 'Carnet est verrouillé.',
+	busy: 'Une autre fenêtre de Carnet enregistre les mêmes notes : nouvel essai automatique dans quelques instants. Rien n’a été perdu.',
 	quota: 'L’espace de stockage de l’appareil est plein : libérez de la place (photos, applications), puis synchronisez. Rien de ce qui est déjà enregistré n’a été perdu.'
 };
 

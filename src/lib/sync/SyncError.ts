@@ -21,4 +21,6 @@ export type SyncErrorCode =
 	/** The store is locked: nothing can be read or written. */
 	| 'locked'
 	/** The device ran out of storage. */
-	| 'quota';
+	| 'quota'
+	/** Another tab kept writing the same records: nothing lost, retried with backoff. */
+	| 'busy';

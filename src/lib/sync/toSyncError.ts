@@ -7,6 +7,7 @@ export function toSyncError(error: unknown): SyncError {
 	if (error instanceof SyncError) return error;
 	if (error instanceof StoreError) {
 		if (error.code === 'quota') return new SyncError('quota', error);
+		if (error.code === 'conflict') return new SyncError('busy', error);
 		return new SyncError('locked', error);
 	}
 	const info = apiErrorInfo(error);

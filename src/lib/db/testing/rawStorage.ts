@@ -59,10 +59,43 @@ export async function tamperRow(
 	}
 }
 
+/** One row as stored; throws when there is none (a test reading nothing must not pass). */
 export async function readRow(dbName: string, storeName: string, key: IDBValidKey): Promise<Record<string, unknown>> {
+	const row = (await readRows(dbName, storeName)).find((r) => r.key === key)?.row;
+	if (!row) throw new Error(`no row ${String(key)} in ${storeName}`);
+	return row;
+}
+
+/** Every row of a store with its primary key, as stored. */
+export async function readRows(dbName: string, storeName: string): Promise<{ key: IDBValidKey; row: Record<string, unknown> }[]> {
 	const db = await openRaw(dbName);
 	try {
-		return await request(db.transaction(storeName, 'readonly').objectStore(storeName).get(key));
+		const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+		const [keys, rows] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+		return rows.map((row, i) => ({ key: keys[i], row }));
+	} finally {
+		db.close();
+	}
+}
+
+/** The note packs (db/notePacks.ts) whose clear refs name this note. */
+export async function packsOf(dbName: string, noteId: string): Promise<Record<string, unknown>[]> {
+	const rows = await readRows(dbName, 'notePacks');
+	return rows.map((r) => r.row).filter((row) => (row.refs as string[]).some((ref) => ref.startsWith(`${noteId}|`)));
+}
+
+/** The one note pack holding this note; throws when there is not exactly one. */
+export async function packOf(dbName: string, noteId: string): Promise<Record<string, unknown>> {
+	const packs = await packsOf(dbName, noteId);
+	if (packs.length !== 1) throw new Error(`${packs.length} packs hold note ${noteId}`);
+	return packs[0];
+}
+
+/** Writes a row as given, as someone editing the files of the profile would (a row put back). */
+export async function putRawRow(dbName: string, storeName: string, row: Record<string, unknown>): Promise<void> {
+	const db = await openRaw(dbName);
+	try {
+		await request(db.transaction(storeName, 'readwrite').objectStore(storeName).put(row));
 	} finally {
 		db.close();
 	}
