@@ -9,9 +9,6 @@ import { pullPage } from '$lib/api/pullPage';
 import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
 import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, prepareUnlock, putNotes, sealPullPage, unlockKeyring, wipeStore, writeSealedPage } from '$lib/db';
 import { forgetOpenedValues } from '$lib/db/openedValues';
-import { sealJsonValues } from '$lib/db/sealedTable';
-import { casesTable, notesTable, personsTable, visitsTable } from '$lib/db/tables';
-import type { FramedPullOutput, FramedRecord } from '$lib/shared/pullFrame';
 import { syncWithServer } from '$lib/sync/syncWithServer';
 import { buildCaseSearchIndex, searchCaseIndex } from '$lib/search/searchCaseload';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
@@ -134,23 +131,6 @@ const bench = {
 		return { ms };
 	},
 
-	/**
-	 * Design experiment, not the shipped store (profileInitialSync --packed; BENCHMARKS.md
-	 * "Eleventh round"): a first sync as the engine does it (next page requested before this one is
-	 * stored, page n+1 sealed while page n is written), but each page's notes of one case sealed
-	 * together, one envelope and one row per case (a JSON array of the notes' JSON) instead of one
-	 * per note. Cases, persons and visits as shipped; written by the shipped `writeSealedPage`.
-	 * `fromMemory`: the pages of fetchRecords(true) (store only, no network) instead of pulling them.
-	 */
-	async notesPackedPerCase(fromMemory = false): Promise<{ ms: number; rows: number }> {
-		await freshStore('bench-password', LIGHT_KDF);
-		const started = performance.now();
-		const rows = await storeNotesPackedPerCase(fromMemory ? memoryPages() : pulledPages());
-		const ms = performance.now() - started;
-		await wipeStore();
-		return { ms, rows };
-	},
-
 	/** The floor: those records in plain text, Dexie bulkPut in one transaction, no server, no crypto. */
 	async plainPut(): Promise<{ ms: number }> {
 		const records = (globalThis as { benchRecords?: Page }).benchRecords!;
@@ -252,62 +232,3 @@ const bench = {
 
 (globalThis as unknown as { bench: typeof bench }).bench = bench;
 document.title = 'bench-ready';
-
-type FramedPage = Extract<FramedPullOutput, { wipe: false }>;
-
-async function* memoryPages(): AsyncGenerator<FramedPage> {
-	yield* (globalThis as { benchPackedPages?: FramedPage[] }).benchPackedPages!;
-}
-
-/** The pages of a first sync, the next one requested before this one is handed over. */
-async function* pulledPages(): AsyncGenerator<FramedPage> {
-	const deviceId = crypto.randomUUID();
-	let held: string[] = [];
-	let next = pullPage({ deviceId, cursor: null, heldCaseIds: held });
-	for (;;) {
-		const page = await next;
-		if (page.wipe) throw new Error('wiped');
-		if (page.hasMore) {
-			held = [...held, ...page.packed.cases.map((c) => c.id)];
-			next = pullPage({ deviceId, cursor: page.cursor, heldCaseIds: held });
-		}
-		yield page;
-		if (!page.hasMore) return;
-	}
-}
-
-/** The JSON array of some records' JSON bytes. */
-function jsonArrayOf(records: FramedRecord[]): Uint8Array<ArrayBuffer> {
-	const out = new Uint8Array(records.reduce((n, r) => n + r.json.length + 1, 1));
-	out[0] = 0x5b; // [
-	let at = 1;
-	for (const r of records) {
-		if (at > 1) out[at++] = 0x2c; // ,
-		out.set(r.json, at);
-		at += r.json.length;
-	}
-	out[at] = 0x5d; // ]
-	return out;
-}
-
-async function storeNotesPackedPerCase(pages: AsyncIterable<FramedPage>): Promise<number> {
-	let rows = 0;
-	let writing: Promise<void> = Promise.resolve();
-	for await (const { packed } of pages) {
-		const byCase = Map.groupBy(packed.notes, (n) => n.caseId!);
-		const caseIndex = (r: FramedRecord) => ({ id: r.id, version: r.version });
-		const childIndex = (r: FramedRecord) => ({ id: r.id, caseId: r.caseId!, version: r.version });
-		const [cases, persons, notes, visits] = await Promise.all([
-			sealJsonValues(casesTable, packed.cases.map((r) => ({ index: caseIndex(r), json: r.json }))),
-			sealJsonValues(personsTable, packed.persons.map((r) => ({ index: childIndex(r), json: r.json }))),
-			// The experiment's pack row: keyed by case id, in the notes table's row shape.
-			sealJsonValues(notesTable, [...byCase].map(([caseId, list]) => ({ index: { id: caseId, caseId, version: 0 }, json: jsonArrayOf(list) }))),
-			sealJsonValues(visitsTable, packed.visits.map((r) => ({ index: childIndex(r), json: r.json })))
-		]);
-		rows += cases.length + persons.length + notes.length + visits.length;
-		await writing;
-		writing = writeSealedPage({ cases, persons, notes, visits, meta: [] });
-	}
-	await writing;
-	return rows;
-}

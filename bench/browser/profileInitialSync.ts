@@ -4,10 +4,7 @@
 // CPU profile of one initial sync and one plain put (Chromium's sampling profiler over CDP), or
 // a trace of them (--trace: the main thread by trace event, what the profile calls "(program)").
 //
-//   npx tsx bench/browser/profileInitialSync.ts [runs] [rates, e.g. 1,4] [--ab=DIR] [--profile] [--trace] [--packed]
-//
-// --packed: also the design experiment "notes packed per case" (harness notesPackedPerCase),
-// as a sync and store-only, alternated with the shipped sync, store-only and the plain put.
+//   npx tsx bench/browser/profileInitialSync.ts [runs] [rates, e.g. 1,4] [--ab=DIR] [--profile] [--trace]
 //
 // DIR: a checkout of older code, e.g. `git worktree add /tmp/carnet-old HEAD~1` (its own
 // node_modules are not needed). The server is the built app (bench/.cache/app, or
@@ -29,7 +26,6 @@ const runs = Number(positional[0] ?? 3);
 const rates = (positional[1] ?? '1,4').split(',').map(Number);
 const profile = args.includes('--profile');
 const trace = args.includes('--trace');
-const packed = args.includes('--packed');
 const abRoot = args.find((a) => a.startsWith('--ab='))?.slice('--ab='.length);
 /** CPU time (user + system) used so far by every process whose command name matches, in ms. */
 function processCpuMs(comm: RegExp): number {
@@ -236,23 +232,6 @@ try {
 		};
 		for (let i = 0; i < runs; i++) for (const h of harnesses) results.get(h.name)!.fetch.push((await withThreads('fetch-only', () => h.call('fetchRecords', true))).ms);
 		if (harnesses[0].name === 'bench') for (let i = 0; i < runs; i++) results.get('bench')!.store.push((await withThreads('store-only', () => harnesses[0].call('storeOnly'))).ms);
-		if (packed) {
-			const series = { sync: [] as number[], packedSync: [] as number[], store: [] as number[], packedStore: [] as number[], plain: [] as number[] };
-			let packedRows = 0;
-			for (let i = 0; i < runs; i++) {
-				series.sync.push((await harnesses[0].call('initialSync')).ms);
-				const p = await harnesses[0].call('notesPackedPerCase');
-				series.packedSync.push(p.ms);
-				packedRows = p.rows;
-				series.store.push((await harnesses[0].call('storeOnly')).ms);
-				series.packedStore.push((await harnesses[0].call('notesPackedPerCase', true)).ms);
-				series.plain.push((await harnesses[0].call('plainPut')).ms);
-			}
-			const ratio = (xs: number[]) => median(xs.map((x, i) => x / series.plain[i])).toFixed(2);
-			console.log(
-				`x${rate} notes packed per case (${packedRows} rows): sync ${median(series.sync).toFixed(0)} packed ${median(series.packedSync).toFixed(0)}, store-only ${median(series.store).toFixed(0)} packed ${median(series.packedStore).toFixed(0)}, plain ${median(series.plain).toFixed(0)} ms | ratios to plain: sync ${ratio(series.sync)} packed ${ratio(series.packedSync)}, store-only ${ratio(series.store)} packed ${ratio(series.packedStore)} | ${Object.entries(series).map(([k, v]) => `${k} ${list(v)}`).join('; ')}`
-			);
-		}
 		for (const [name, r] of results) {
 			const ratios = r.sync.map((s, i) => s / r.plain[i]);
 			console.log(

@@ -71,14 +71,14 @@ export type NoteWrite = {
 
 /** Seals notes (objects) into packs, one per case, and prepares their write. */
 export async function sealNotes(notes: readonly NoteRecord[], deletedIds: readonly string[] = []): Promise<NoteWrite> {
-	const byCase = Map.groupBy(notes, (note) => note.caseId);
+	const byCase = Map.groupBy(latestOnly(notes), (note) => note.caseId);
 	const packs = await sealValues(notePacksTable, [...byCase.values()].map((list) => ({ id: crypto.randomUUID(), notes: list })));
 	return withRemainders({ displaced: [...notes.map((n) => n.id), ...deletedIds], packs, replaced: [], remainders: [] });
 }
 
 /** Seals notes received as JSON (sync.pull's packed form) into packs, one per case, without parsing them. */
 export async function sealReceivedNotes(notes: readonly ReceivedNote[]): Promise<NoteWrite> {
-	const byCase = Map.groupBy(notes, (note) => note.caseId);
+	const byCase = Map.groupBy(latestOnly(notes), (note) => note.caseId);
 	const packs = await sealJsonValues(
 		notePacksTable,
 		[...byCase].map(([caseId, list]) => {
@@ -151,14 +151,17 @@ async function packsHolding(noteIds: readonly string[]): Promise<string[]> {
 
 /** The notes of opened packs; a note found in two packs (a pack put back whole) counts once, its latest version. */
 export function notesOfPacks(packs: readonly NotePack[]): NoteRecord[] {
-	const latest = new Map<string, NoteRecord>();
-	for (const pack of packs) {
-		for (const note of pack.notes) {
-			const known = latest.get(note.id);
-			if (!known || known.version < note.version) latest.set(note.id, note);
-		}
+	return latestOnly(packs.flatMap((pack) => pack.notes));
+}
+
+/** Each note once, in its latest version: a write given a note twice, or packs read together. */
+function latestOnly<N extends { id: string; version: number }>(notes: readonly N[]): N[] {
+	const latest = new Map<string, N>();
+	for (const note of notes) {
+		const known = latest.get(note.id);
+		if (!known || known.version <= note.version) latest.set(note.id, note);
 	}
-	return [...latest.values()];
+	return latest.size === notes.length ? [...notes] : [...latest.values()];
 }
 
 /** Notes per case, from the clear refs' keys (no row read, nothing decrypted). */

@@ -380,6 +380,15 @@ describe('writes', () => {
 		expect((await listNotes()).items).toHaveLength(caseload.notes.length);
 	});
 
+	test('a write given the same note twice keeps it once, in its latest version', async () => {
+		const note = caseload.notes[0];
+		await putNotes([{ ...note, body: 'v+2', version: note.version + 2 }, { ...note, body: 'v+1', version: note.version + 1 }]);
+		const { items, failures } = await listNotes();
+		expect(failures).toEqual([]);
+		expect(items.filter((n) => n.id === note.id).map((n) => n.body)).toEqual(['v+2']);
+		expect(await packsOf(dbName, note.id)).toHaveLength(1);
+	});
+
 	test('a page sealed before another write moved its notes is prepared again when written: no note twice', async () => {
 		const note = caseload.notes[0];
 		// Sealed against the store as it is now (the note in its first pack)…

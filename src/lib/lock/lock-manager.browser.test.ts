@@ -179,7 +179,7 @@ describe('wrong passwords', () => {
 			const req = indexedDB.open(dbName);
 			req.onsuccess = () => resolve(req.result);
 		});
-		for (const store of ['cases', 'persons', 'notes', 'keyring']) {
+		for (const store of ['cases', 'persons', 'notes', 'notePacks', 'keyring']) {
 			const count = await new Promise<number>((resolve) => {
 				const req = db.transaction(store).objectStore(store).count();
 				req.onsuccess = () => resolve(req.result);
