@@ -1,5 +1,5 @@
 import type { Tombstone } from '$lib/shared/records';
-import { applyNoteWrite, retryingNoteWrite, sealNotes } from './notePacks';
+import { notePacksChanged, sealNotes, writeNotes } from './notePacks';
 import { forgetOpenedValues } from './openedValues';
 import { requireDb } from './session';
 
@@ -12,10 +12,11 @@ import { requireDb } from './session';
 export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: number; droppedMutations: number }> {
 	const db = requireDb();
 	if (caseIds.length === 0) return { droppedDrafts: 0, droppedMutations: 0 };
-	const dropped = await db.transaction('rw', [db.cases, db.persons, db.notePacks, db.notes, db.visits, db.drafts, db.outbox], async () => {
+	const dropped = await db.transaction('rw', [db.cases, db.persons, db.notePacks, db.notes, db.visits, db.drafts, db.outbox, db.meta], async () => {
 		await db.cases.bulkDelete(caseIds);
 		await db.persons.where('caseId').anyOf(caseIds).delete();
 		await db.notePacks.where('caseId').anyOf(caseIds).delete();
+		await notePacksChanged();
 		await db.notes.where('caseId').anyOf(caseIds).delete(); // a version-1 store's, not yet moved into packs
 		await db.visits.where('caseId').anyOf(caseIds).delete();
 		const droppedDrafts = await db.drafts.where('caseId').anyOf(caseIds).delete();
@@ -35,9 +36,9 @@ export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: n
 export async function applyTombstones(tombstones: Tombstone[]): Promise<void> {
 	const db = requireDb();
 	const ids = (entity: Tombstone['entity']) => tombstones.filter((t) => t.entity === entity).map((t) => t.id);
-	await retryingNoteWrite(await sealNotes([], ids('note')), (notes) =>
-		db.transaction('rw', [db.cases, db.persons, db.notePacks, db.notes, db.visits, db.drafts, db.outbox], async () => {
-			if (!(await applyNoteWrite(notes))) return false;
+	await writeNotes(await sealNotes([], ids('note')), (applyNotes) =>
+		db.transaction('rw', [db.cases, db.persons, db.notePacks, db.notes, db.visits, db.drafts, db.outbox, db.meta], async () => {
+			if (!(await applyNotes())) return false;
 			await deleteCases(ids('case'));
 			await db.persons.bulkDelete(ids('person'));
 			await db.visits.bulkDelete(ids('visit'));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { noteRecordSchema, type NoteRecord } from '$lib/shared/records';
-import type { NotePackRow } from './CarnetDb';
+import type { CarnetDb, MetaRow, NotePackRow } from './CarnetDb';
 import { forgetOpenedRows } from './openedValues';
 import { openRows, sealJsonValues, sealValues, type SealedTable } from './sealedTable';
 import { requireDb } from './session';
@@ -20,7 +20,7 @@ import { notesTable } from './tables';
  *   decrypted notes and compared (`sealedTable.ts`), as for any row.
  * - A note that changes or is deleted leaves its old pack: the pack is opened, its other notes
  *   sealed into a new pack, and the old row deleted in the same transaction as the new rows are
- *   written (`NoteWrite`). Nothing of an old version or a deleted note stays on the device.
+ *   written (`writeNotes`). Nothing of an old version or a deleted note stays on the device.
  * - A damaged pack is quarantined whole; each of its notes is reported (the UI counts notes).
  */
 
@@ -55,30 +55,27 @@ export const notePacksTable: SealedTable<NotePack, NotePackIndex> = {
 export type ReceivedNote = { id: string; caseId: string; version: number; json: Uint8Array };
 
 /**
- * A write of notes, sealed and ready: the new packs, and the packs it empties or thins (those
- * holding an earlier version of a written note, or a deleted note) with what remains of them.
+ * Notes sealed into packs, ready to be written by `writeNotes`. Sealing does not depend on what
+ * the store holds, so a sync seals a page while the previous one is being written.
  */
 export type NoteWrite = {
 	/** Every note id written or deleted: any pack still holding one of them is replaced. */
 	displaced: string[];
-	/** The written notes' packs (they do not depend on what the store holds). */
 	packs: NotePackRow[];
-	/** Ids of the packs holding displaced notes when this write was prepared. */
-	replaced: string[];
-	/** Those packs' other notes, sealed in new packs. */
-	remainders: NotePackRow[];
 };
 
-/** Seals notes (objects) into packs, one per case, and prepares their write. */
+/** Seals notes (objects) into packs, one per case; `deletedIds`: notes to remove. */
 export async function sealNotes(notes: readonly NoteRecord[], deletedIds: readonly string[] = []): Promise<NoteWrite> {
-	const byCase = Map.groupBy(latestOnly(notes), (note) => note.caseId);
+	const latest = latestOnly(notes);
+	const byCase = Map.groupBy(latest, (note) => note.caseId);
 	const packs = await sealValues(notePacksTable, [...byCase.values()].map((list) => ({ id: crypto.randomUUID(), notes: list })));
-	return withRemainders({ displaced: [...notes.map((n) => n.id), ...deletedIds], packs, replaced: [], remainders: [] });
+	return { displaced: [...latest.map((n) => n.id), ...deletedIds], packs };
 }
 
 /** Seals notes received as JSON (sync.pull's packed form) into packs, one per case, without parsing them. */
 export async function sealReceivedNotes(notes: readonly ReceivedNote[]): Promise<NoteWrite> {
-	const byCase = Map.groupBy(latestOnly(notes), (note) => note.caseId);
+	const latest = latestOnly(notes);
+	const byCase = Map.groupBy(latest, (note) => note.caseId);
 	const packs = await sealJsonValues(
 		notePacksTable,
 		[...byCase].map(([caseId, list]) => {
@@ -86,67 +83,128 @@ export async function sealReceivedNotes(notes: readonly ReceivedNote[]): Promise
 			return { index: { id, caseId, refs: list.map(noteRef) }, json: packJson(id, list) };
 		})
 	);
-	return withRemainders({ displaced: notes.map((n) => n.id), packs, replaced: [], remainders: [] });
+	return { displaced: latest.map((n) => n.id), packs };
 }
 
 /**
- * Writes a prepared note write; call inside a transaction that includes `notePacks`. Returns
- * false, having written nothing, when the packs holding displaced notes are no longer those it
- * was prepared against (another write came between): prepare again with `withRemainders`.
+ * Writes sealed notes. `transaction` opens the IndexedDB transaction (with `notePacks` and
+ * `meta`, and whatever else the caller writes with the notes) and calls `apply` in it first:
+ * when `apply` answers false, the caller writes nothing and returns false.
+ *
+ * Which packs hold the displaced notes is known from an in-memory map of the clear refs, kept
+ * per store and checked against a counter that every write of packs increments in its own
+ * transaction (`meta` row `notePacksGeneration`, clear): another tab's write, or this tab's
+ * between the preparation and the transaction, makes `apply` refuse; the map is then read
+ * again from the store and the write prepared again. A first sync never reads the map back:
+ * each page's write keeps it current.
  */
-export async function applyNoteWrite(write: NoteWrite): Promise<boolean> {
+export async function writeNotes(write: NoteWrite, transaction: (apply: () => Promise<boolean>) => Promise<boolean>): Promise<void> {
 	const db = requireDb();
-	const holding = await packsHolding(write.displaced);
-	if (holding.length !== write.replaced.length || holding.some((id) => !write.replaced.includes(id))) return false;
-	if (write.replaced.length > 0) await db.notePacks.bulkDelete(write.replaced);
-	const rows = write.remainders.length ? [...write.packs, ...write.remainders] : write.packs;
-	if (rows.length > 0) await db.notePacks.bulkPut(rows);
-	return true;
-}
-
-/**
- * Runs `transaction` (which calls `applyNoteWrite` with the write it is given) until the
- * write applies: after a refusal, the remainders are prepared again from the store as it is.
- */
-export async function retryingNoteWrite(write: NoteWrite, transaction: (write: NoteWrite) => Promise<boolean>): Promise<void> {
 	for (let attempt = 0; ; attempt++) {
-		if (await transaction(write)) {
-			// After the commit: the replaced packs' notes leave this tab's memory with their rows.
-			forgetOpenedRows(notePacksTable.table, write.replaced);
+		const locations = await currentLocations(db);
+		const { replaced, remainders } = await prepareRemainders(write.displaced, locations);
+		const rows = remainders.length ? [...write.packs, ...remainders] : write.packs;
+		const applied = await transaction(async () => {
+			if ((await readGeneration(db)) !== locations.generation) return false;
+			if (replaced.length > 0) await db.notePacks.bulkDelete(replaced);
+			if (rows.length > 0) await db.notePacks.bulkPut(rows);
+			await db.meta.put(generationRow(locations.generation + 1));
+			return true;
+		});
+		if (applied) {
+			// Committed: the map follows, and the replaced packs' notes leave this tab's memory.
+			for (const id of replaced) locations.forget(id);
+			for (const row of rows) locations.add(row.id, row.refs);
+			locations.generation++;
+			forgetOpenedRows(notePacksTable.table, replaced);
 			return;
 		}
 		if (attempt === 4) throw new StoreError('conflict');
-		write = await withRemainders(write);
 	}
 }
 
-/**
- * Finds the packs holding displaced notes, opens them and seals their other notes anew. Packs
- * that fail to open are quarantined on the way (and reported), so they are not replaced.
- */
-export async function withRemainders(write: NoteWrite): Promise<NoteWrite> {
-	const ids = await packsHolding(write.displaced);
-	if (ids.length === 0) return { ...write, replaced: [], remainders: [] };
-	const rows = (await requireDb().notePacks.bulkGet(ids)).filter((row): row is NotePackRow => !!row);
-	const { items } = await openRows(notePacksTable, rows);
-	const displaced = new Set(write.displaced);
-	const kept = items.map((pack) => pack.notes.filter((note) => !displaced.has(note.id))).filter((notes) => notes.length > 0);
-	const remainders = await sealValues(notePacksTable, kept.map((notes) => ({ id: crypto.randomUUID(), notes })));
-	return { ...write, replaced: items.map((pack) => pack.id), remainders };
+/** Marks the packs changed by a write that does not go through `writeNotes` (deleted cases). */
+export async function notePacksChanged(): Promise<void> {
+	const db = requireDb();
+	await db.meta.put(generationRow((await readGeneration(db)) + 1));
+}
+
+const GENERATION_KEY = 'notePacksGeneration';
+
+const generationRow = (generation: number): MetaRow => ({ key: GENERATION_KEY, clear: generation });
+
+async function readGeneration(db: CarnetDb): Promise<number> {
+	const row = await db.meta.get(GENERATION_KEY);
+	return row && 'clear' in row ? row.clear : 0;
+}
+
+/** Which packs hold which notes, from the clear refs, as of `generation`. */
+class NoteLocations {
+	readonly #packsOf = new Map<string, Set<string>>();
+	readonly #notesOf = new Map<string, string[]>();
+	constructor(public generation: number) {}
+
+	add(packId: string, refs: readonly string[]): void {
+		const noteIds = refs.map((ref) => parseNoteRef(ref).noteId);
+		this.#notesOf.set(packId, noteIds);
+		for (const noteId of noteIds) {
+			const packs = this.#packsOf.get(noteId);
+			if (packs) packs.add(packId);
+			else this.#packsOf.set(noteId, new Set([packId]));
+		}
+	}
+
+	forget(packId: string): void {
+		for (const noteId of this.#notesOf.get(packId) ?? []) {
+			const packs = this.#packsOf.get(noteId);
+			packs?.delete(packId);
+			if (packs?.size === 0) this.#packsOf.delete(noteId);
+		}
+		this.#notesOf.delete(packId);
+	}
+
+	packsHolding(noteIds: readonly string[]): string[] {
+		const found = new Set<string>();
+		for (const noteId of noteIds) for (const packId of this.#packsOf.get(noteId) ?? []) found.add(packId);
+		return [...found];
+	}
+}
+
+const locationsByStore = new WeakMap<CarnetDb, NoteLocations>();
+
+/** The store's map, read again (index keys only, no row) when another write came since. */
+async function currentLocations(db: CarnetDb): Promise<NoteLocations> {
+	const known = locationsByStore.get(db);
+	if (known && known.generation === (await readGeneration(db))) return known;
+	const fresh = await db.transaction('r', [db.meta, db.notePacks], async () => {
+		const byPack = new Map<string, string[]>();
+		await db.notePacks.orderBy('refs').eachKey((ref, cursor) => {
+			const packId = cursor.primaryKey as string;
+			const refs = byPack.get(packId);
+			if (refs) refs.push(ref as string);
+			else byPack.set(packId, [ref as string]);
+		});
+		const locations = new NoteLocations(await readGeneration(db));
+		for (const [packId, refs] of byPack) locations.add(packId, refs);
+		return locations;
+	});
+	locationsByStore.set(db, fresh);
+	return fresh;
 }
 
 /**
- * Ids of the packs that hold any of these notes. Reads the clear refs' keys only (no row); the
- * packs themselves are looked up only when a ref matches, which a first sync never has.
+ * Opens the packs holding displaced notes and seals their other notes anew. Packs that fail to
+ * open are quarantined on the way (and reported), so they are not replaced.
  */
-async function packsHolding(noteIds: readonly string[]): Promise<string[]> {
-	if (noteIds.length === 0) return [];
-	const db = requireDb();
-	const wanted = new Set(noteIds);
-	const refs = (await db.notePacks.orderBy('refs').keys()) as string[];
-	const hits = refs.filter((ref) => wanted.has(parseNoteRef(ref).noteId));
-	if (hits.length === 0) return [];
-	return [...new Set((await db.notePacks.where('refs').anyOf(hits).primaryKeys()) as string[])];
+async function prepareRemainders(displacedIds: readonly string[], locations: NoteLocations): Promise<{ replaced: string[]; remainders: NotePackRow[] }> {
+	const ids = locations.packsHolding(displacedIds);
+	if (ids.length === 0) return { replaced: [], remainders: [] };
+	const rows = (await requireDb().notePacks.bulkGet(ids)).filter((row): row is NotePackRow => !!row);
+	const { items } = await openRows(notePacksTable, rows);
+	const displaced = new Set(displacedIds);
+	const kept = items.map((pack) => pack.notes.filter((note) => !displaced.has(note.id))).filter((notes) => notes.length > 0);
+	const remainders = await sealValues(notePacksTable, kept.map((notes) => ({ id: crypto.randomUUID(), notes })));
+	return { replaced: items.map((pack) => pack.id), remainders };
 }
 
 /** The notes of opened packs; a note found in two packs (a pack put back whole) counts once, its latest version. */
@@ -187,11 +245,10 @@ export async function migrateNoteRows(): Promise<number> {
 	if ((await db.notes.count()) === 0) return 0;
 	const rows = await db.notes.toArray();
 	const { items } = await openRows(notesTable, rows);
-	const write = await sealNotes(items);
 	const keys = rows.map((row) => row.id);
-	await retryingNoteWrite(write, (w) =>
-		db.transaction('rw', [db.notes, db.notePacks], async () => {
-			if (!(await applyNoteWrite(w))) return false;
+	await writeNotes(await sealNotes(items), (apply) =>
+		db.transaction('rw', [db.notes, db.notePacks, db.meta], async () => {
+			if (!(await apply())) return false;
 			await db.notes.bulkDelete(keys);
 			return true;
 		})

@@ -6,7 +6,7 @@ import type { CaseChildRow, CaseRow, MetaRow } from './CarnetDb';
 import { metaRow, type MetaKey, type MetaValues } from './meta';
 import { sealJsonValues, sealValues, type SealedTable } from './sealedTable';
 import { requireDb } from './session';
-import { applyNoteWrite, retryingNoteWrite, sealNotes, sealReceivedNotes, type NoteWrite } from './notePacks';
+import { sealNotes, sealReceivedNotes, writeNotes, type NoteWrite } from './notePacks';
 import { casesTable, personsTable, visitsTable } from './tables';
 import { guardWrite } from './writeGuard';
 
@@ -80,16 +80,15 @@ export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {
 
 /**
  * The IndexedDB half of `putPullPage`: one transaction, all rows or none. If the notes' packs
- * changed since the page was sealed (`NoteWrite`), nothing is written, the packs it thins are
- * sealed again, and the page written then.
+ * changed since it was prepared, nothing is written and the page is written again (`writeNotes`).
  */
 export async function writeSealedPage(page: SealedPage): Promise<void> {
 	const db = requireDb();
-	await retryingNoteWrite(page.notes, (notes) =>
+	await writeNotes(page.notes, (applyNotes) =>
 		guardWrite(() =>
 			db.transaction('rw', [db.cases, db.persons, db.notePacks, db.visits, db.meta], async () => {
 				// First: when it refuses, nothing else of the page may be written.
-				if (!(await applyNoteWrite(notes))) return false;
+				if (!(await applyNotes())) return false;
 				await db.cases.bulkPut(page.cases);
 				await db.persons.bulkPut(page.persons);
 				await db.visits.bulkPut(page.visits);

@@ -32,7 +32,8 @@ import {
 	type RecordFailure
 } from '$lib/db';
 import { sealValues } from './sealedTable';
-import { requireDb } from './session';
+import { CarnetDb } from './CarnetDb';
+import { replaceDb, requireDb } from './session';
 import { notesTable } from './tables';
 import { appendJournalEntry, setJournalSecret } from '$lib/journal';
 import type { Mutation } from '$lib/shared/sync';
@@ -400,6 +401,22 @@ describe('writes', () => {
 		const notes = (await listNotes()).items.filter((n) => n.id === note.id);
 		expect(notes.map((n) => n.body)).toEqual(['Version A']); // the last write wins, as with rows
 		expect((await listNotes()).items).toHaveLength(caseload.notes.length);
+	});
+
+	test('a note moved by another tab (another connection) is found: the write is prepared again, no note twice', async () => {
+		const note = caseload.notes[0];
+		const here = requireDb();
+		await putNotes([{ ...note, body: 'v+1', version: note.version + 1 }]); // this tab now knows where the note is
+		// Another tab: its own connection to the same database, same key, writes the note again.
+		const other = new CarnetDb(here.name);
+		await other.open();
+		replaceDb(other);
+		await putNotes([{ ...note, body: 'v+2', version: note.version + 2 }]);
+		replaceDb(here);
+		other.close();
+		await putNotes([{ ...note, body: 'v+3', version: note.version + 3 }]);
+		expect(await packsOf(dbName, note.id)).toHaveLength(1);
+		expect((await listNotes()).items.filter((n) => n.id === note.id).map((n) => n.body)).toEqual(['v+3']);
 	});
 
 	test("a version-1 store's notes (one row each) move into packs at unlock", async () => {
