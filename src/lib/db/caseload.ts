@@ -2,7 +2,7 @@ import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/sha
 import type { RecordFailure } from './quarantine';
 import { openRow, openRows } from './sealedTable';
 import { requireDb } from './session';
-import { countNotesByCase, notePacksTable, notesOfPacks } from './notePacks';
+import { countNotesByCase, notePacksTable, notesMigrated, notesOfPacks } from './notePacks';
 import { casesTable, personsTable, visitsTable } from './tables';
 
 /** One case, decrypted; `null` when absent or quarantined. */
@@ -17,6 +17,7 @@ export async function getCase(caseId: string): Promise<CaseRecord | null> {
  */
 export async function listCaseload(): Promise<{ items: CaseloadItem[]; failures: RecordFailure[] }> {
 	const db = requireDb();
+	await notesMigrated();
 	const [caseRows, personRows, visitRows, noteCounts] = await db.transaction(
 		'r',
 		[db.cases, db.persons, db.visits, db.notePacks],
@@ -41,6 +42,7 @@ export async function listCaseload(): Promise<{ items: CaseloadItem[]; failures:
 /** A case with all its rows, decrypted; `null` when the case is not on the device. */
 export async function getCaseDetail(caseId: string): Promise<CaseDetail | null> {
 	const db = requireDb();
+	await notesMigrated();
 	const [caseRow, personRows, packRows, visitRows] = await db.transaction(
 		'r',
 		[db.cases, db.persons, db.notePacks, db.visits],
@@ -106,6 +108,7 @@ export async function listCaseIdsWithLocalWork(): Promise<{ unsynced: Set<string
 
 /** Every note on the device, decrypted (for the in-memory search; dropped with the page on lock). */
 export async function listNotes(): Promise<{ items: NoteRecord[]; failures: RecordFailure[] }> {
+	await notesMigrated();
 	const { items, failures } = await openRows(notePacksTable, await requireDb().notePacks.toArray());
 	return { items: notesOfPacks(items), failures };
 }

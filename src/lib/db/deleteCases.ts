@@ -1,5 +1,5 @@
 import type { Tombstone } from '$lib/shared/records';
-import { notePacksChanged, sealNotes, writeNotes } from './notePacks';
+import { notePacksChanged, notesMigrated, sealNotes, writeNotes } from './notePacks';
 import { forgetOpenedValues } from './openedValues';
 import { requireDb } from './session';
 
@@ -35,6 +35,7 @@ export async function deleteCases(caseIds: string[]): Promise<{ droppedDrafts: n
  */
 export async function applyTombstones(tombstones: Tombstone[]): Promise<void> {
 	const db = requireDb();
+	await notesMigrated();
 	const ids = (entity: Tombstone['entity']) => tombstones.filter((t) => t.entity === entity).map((t) => t.id);
 	await writeNotes(await sealNotes([], ids('note')), (applyNotes) =>
 		db.transaction('rw', [db.cases, db.persons, db.notePacks, db.notes, db.visits, db.drafts, db.outbox, db.meta], async () => {

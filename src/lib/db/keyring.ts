@@ -13,7 +13,6 @@ import {
 } from '$lib/crypto';
 import type { KeyringRow } from './CarnetDb';
 import { StoreError } from './StoreError';
-import { migrateNoteRows } from './notePacks';
 import { forgetDataKey, installDataKey, isUnlocked, requireDb } from './session';
 import { guardWrite } from './writeGuard';
 
@@ -76,7 +75,6 @@ export async function unlockKeyring(
 	const dataKey = await mapWrongPassword(unwrapDataKey(row.wrappedKey, wrappingKey));
 	const rewrapped = options.rewrapUnder ? await wrapDataKey(row.wrappedKey, wrappingKey, options.rewrapUnder) : null;
 	installDataKey(dataKey);
-	await afterUnlock();
 	return { rewrapped };
 }
 
@@ -86,7 +84,6 @@ export async function unlockKeyring(
  */
 export async function unlockWithWrappedKey(wrappedKey: Uint8Array<ArrayBuffer>, wrappingKey: CryptoKey): Promise<void> {
 	installDataKey(await mapWrongPassword(unwrapDataKey(wrappedKey, wrappingKey)));
-	await afterUnlock();
 }
 
 /**
@@ -129,18 +126,5 @@ async function mapWrongPassword<T>(attempt: Promise<T>): Promise<T> {
 			throw new StoreError('wrong-password', { cause: error });
 		}
 		throw error;
-	}
-}
-
-/**
- * Store upgrades that need the data key, once it is installed: a version-1 store's notes move
- * into packs (`notePacks.ts`). A failure leaves the unlock done and the rows where they were
- * (not shown until moved): the next unlock tries again.
- */
-async function afterUnlock(): Promise<void> {
-	try {
-		await migrateNoteRows();
-	} catch (error) {
-		console.error('moving notes into packs failed; retried at the next unlock', error);
 	}
 }

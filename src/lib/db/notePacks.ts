@@ -3,7 +3,7 @@ import { noteRecordSchema, type NoteRecord } from '$lib/shared/records';
 import type { CarnetDb, MetaRow, NotePackRow } from './CarnetDb';
 import { forgetOpenedRows } from './openedValues';
 import { openRows, sealJsonValues, sealValues, type SealedTable } from './sealedTable';
-import { requireDb } from './session';
+import { requireDataKey, requireDb } from './session';
 import { StoreError } from './StoreError';
 import { notesTable } from './tables';
 
@@ -235,14 +235,31 @@ export async function countNotesByCase(): Promise<Map<string, number>> {
 	return new Map([...noteIds].map(([caseId, ids]) => [caseId, ids.size]));
 }
 
+const migrations = new WeakMap<CarnetDb, Promise<void>>();
+
 /**
- * Moves the notes a version-1 store kept one per row into packs: after the data key is
- * installed, once. Rows that fail to open are quarantined as usual; the others are written as
- * packs and their rows deleted in one transaction.
+ * Moves the notes a version-1 store kept one per row into packs, once per connection, before
+ * the first read or write of notes (it needs the data key, so it cannot be a Dexie upgrade).
+ * Rows that fail to open are quarantined as usual; the others are written as packs and their
+ * rows deleted in one transaction. A failure is logged and tried again at the next call: the
+ * rows stay where they were (not shown until moved); it is not the user's to handle.
  */
-export async function migrateNoteRows(): Promise<number> {
+export function notesMigrated(): Promise<void> {
 	const db = requireDb();
-	if ((await db.notes.count()) === 0) return 0;
+	requireDataKey(); // locked: refused as any read
+	let done = migrations.get(db);
+	if (!done) {
+		done = migrateNoteRows(db).catch((error: unknown) => {
+			migrations.delete(db);
+			console.error('moving notes into packs failed; tried again at the next read', error);
+		});
+		migrations.set(db, done);
+	}
+	return done;
+}
+
+async function migrateNoteRows(db: CarnetDb): Promise<void> {
+	if ((await db.notes.count()) === 0) return;
 	const rows = await db.notes.toArray();
 	const { items } = await openRows(notesTable, rows);
 	const keys = rows.map((row) => row.id);
@@ -253,7 +270,6 @@ export async function migrateNoteRows(): Promise<number> {
 			return true;
 		})
 	);
-	return items.length;
 }
 
 const utf8 = new TextEncoder();

@@ -6,7 +6,7 @@ import type { CaseChildRow, CaseRow, MetaRow } from './CarnetDb';
 import { metaRow, type MetaKey, type MetaValues } from './meta';
 import { sealJsonValues, sealValues, type SealedTable } from './sealedTable';
 import { requireDb } from './session';
-import { sealNotes, sealReceivedNotes, writeNotes, type NoteWrite } from './notePacks';
+import { notesMigrated, sealNotes, sealReceivedNotes, writeNotes, type NoteWrite } from './notePacks';
 import { casesTable, personsTable, visitsTable } from './tables';
 import { guardWrite } from './writeGuard';
 
@@ -84,6 +84,7 @@ export async function sealPullPage(page: PullPage, meta: Partial<MetaValues> = {
  */
 export async function writeSealedPage(page: SealedPage): Promise<void> {
 	const db = requireDb();
+	await notesMigrated();
 	await writeNotes(page.notes, (applyNotes) =>
 		guardWrite(() =>
 			db.transaction('rw', [db.cases, db.persons, db.notePacks, db.visits, db.meta], async () => {

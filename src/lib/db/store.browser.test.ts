@@ -419,23 +419,26 @@ describe('writes', () => {
 		expect((await listNotes()).items.filter((n) => n.id === note.id).map((n) => n.body)).toEqual(['v+3']);
 	});
 
-	test("a version-1 store's notes (one row each) move into packs at unlock", async () => {
+	test("a version-1 store's notes (one row each) move into packs at the first read after the upgrade", async () => {
 		const db = requireDb();
 		const legacyRows = await sealValues(notesTable, caseload.notes);
 		await db.transaction('rw', [db.notes, db.notePacks], async () => {
 			await db.notePacks.clear();
 			await db.notes.bulkPut(legacyRows);
 		});
-		expect((await listNotes()).items).toEqual([]);
-		lockKeyring();
-		await unlockKeyring(PASSWORD);
-		expect(await db.notes.count()).toBe(0);
+		// A new connection, as after the app's update (the move runs once per connection).
+		db.close();
+		const upgraded = new CarnetDb(db.name);
+		await upgraded.open();
+		replaceDb(upgraded);
 		const { items, failures } = await listNotes();
 		expect(failures).toEqual([]);
 		expect(items.sort(byId)).toEqual([...caseload.notes].sort(byId));
-		expect(await db.notePacks.count()).toBe(caseload.cases.length);
+		expect(await upgraded.notes.count()).toBe(0);
+		expect(await upgraded.notePacks.count()).toBe(caseload.cases.length);
 		for (const item of (await listCaseload()).items) expect(item.noteCount).toBe(2);
 	});
+
 
 	test('submitting a draft moves it to the outbox atomically; removeFromOutbox deletes by id', async () => {
 		const caseId = caseload.cases[0].id;
