@@ -18,11 +18,10 @@ export async function getCase(caseId: string): Promise<CaseRecord | null> {
 export async function listCaseload(): Promise<{ items: CaseloadItem[]; failures: RecordFailure[] }> {
 	const db = requireDb();
 	await notesMigrated();
-	const [caseRows, personRows, visitRows, noteCounts] = await db.transaction(
-		'r',
-		[db.cases, db.persons, db.visits, db.notePacks],
-		() => Promise.all([db.cases.toArray(), db.persons.toArray(), db.visits.toArray(), countNotesByCase()])
-	);
+	const [[caseRows, personRows, visitRows], noteCounts] = await Promise.all([
+		db.transaction('r', [db.cases, db.persons, db.visits], () => Promise.all([db.cases.toArray(), db.persons.toArray(), db.visits.toArray()])),
+		countNotesByCase()
+	]);
 	const [cases, persons, visits] = await Promise.all([
 		openRows(casesTable, caseRows),
 		openRows(personsTable, personRows),

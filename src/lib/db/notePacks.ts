@@ -48,7 +48,9 @@ export const notePacksTable: SealedTable<NotePack, NotePackIndex> = {
 	bindingId: (index) => index.id,
 	primaryKey: (row) => row.id,
 	keepOpened: true,
-	reportAs: (row) => row.refs.map((ref) => ({ table: 'notes', rowId: parseNoteRef(ref).noteId }))
+	reportAs: (row) => row.refs.map((ref) => ({ table: 'notes', rowId: parseNoteRef(ref).noteId })),
+	// The map of where notes are (counts included) follows.
+	rowsRemoved: () => notePacksChanged()
 };
 
 /** A note as sync.pull's packed form gives it: clear fields, and its JSON as UTF-8. */
@@ -123,7 +125,7 @@ export async function writeNotes(write: NoteWrite, transaction: (apply: () => Pr
 	}
 }
 
-/** Marks the packs changed by a write that does not go through `writeNotes` (deleted cases). */
+/** Marks the packs changed by a write that does not go through `writeNotes` (deleted cases, quarantine). */
 export async function notePacksChanged(): Promise<void> {
 	const db = requireDb();
 	await db.meta.put(generationRow((await readGeneration(db)) + 1));
@@ -142,11 +144,14 @@ async function readGeneration(db: CarnetDb): Promise<number> {
 class NoteLocations {
 	readonly #packsOf = new Map<string, Set<string>>();
 	readonly #notesOf = new Map<string, string[]>();
+	readonly #caseOf = new Map<string, string>();
 	constructor(public generation: number) {}
 
 	add(packId: string, refs: readonly string[]): void {
-		const noteIds = refs.map((ref) => parseNoteRef(ref).noteId);
+		const parsed = refs.map(parseNoteRef);
+		const noteIds = parsed.map((ref) => ref.noteId);
 		this.#notesOf.set(packId, noteIds);
+		if (parsed.length > 0) this.#caseOf.set(packId, parsed[0].caseId);
 		for (const noteId of noteIds) {
 			const packs = this.#packsOf.get(noteId);
 			if (packs) packs.add(packId);
@@ -161,6 +166,17 @@ class NoteLocations {
 			if (packs?.size === 0) this.#packsOf.delete(noteId);
 		}
 		this.#notesOf.delete(packId);
+		this.#caseOf.delete(packId);
+	}
+
+	/** Notes per case, each note once (a note found in two packs counts once). */
+	countByCase(): Map<string, number> {
+		const counts = new Map<string, number>();
+		for (const packs of this.#packsOf.values()) {
+			const caseId = this.#caseOf.get(packs.values().next().value!);
+			if (caseId !== undefined) counts.set(caseId, (counts.get(caseId) ?? 0) + 1);
+		}
+		return counts;
 	}
 
 	packsHolding(noteIds: readonly string[]): string[] {
@@ -222,17 +238,12 @@ function latestOnly<N extends { id: string; version: number }>(notes: readonly N
 	return latest.size === notes.length ? [...notes] : [...latest.values()];
 }
 
-/** Notes per case, from the clear refs' keys (no row read, nothing decrypted). */
+/**
+ * Notes per case, from the clear refs (no pack read, nothing decrypted): the store's map of
+ * where notes are, read from the index keys only when another write came since it was built.
+ */
 export async function countNotesByCase(): Promise<Map<string, number>> {
-	const refs = (await requireDb().notePacks.orderBy('refs').keys()) as string[];
-	const noteIds = new Map<string, Set<string>>();
-	for (const ref of refs) {
-		const { noteId, caseId } = parseNoteRef(ref);
-		let ids = noteIds.get(caseId);
-		if (!ids) noteIds.set(caseId, (ids = new Set()));
-		ids.add(noteId);
-	}
-	return new Map([...noteIds].map(([caseId, ids]) => [caseId, ids.size]));
+	return (await currentLocations(requireDb())).countByCase();
 }
 
 const migrations = new WeakMap<CarnetDb, Promise<void>>();

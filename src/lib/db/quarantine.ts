@@ -25,7 +25,7 @@ export async function quarantineRows<T, Index extends Record<string, unknown>>(
 	const at = new Date().toISOString();
 	const failures: RecordFailure[] = [];
 	forgetOpenedValues();
-	await db.transaction('rw', [table, db.quarantine], async () => {
+	await db.transaction('rw', [table, db.quarantine, db.meta], async () => {
 		for (const { row, reason } of failed) {
 			const primaryKey = spec.primaryKey(row);
 			const current = (await table.get(primaryKey)) as SealedFields | undefined;
@@ -37,6 +37,7 @@ export async function quarantineRows<T, Index extends Record<string, unknown>>(
 			const reported = reportedAs(spec, row);
 			failures.push(...(reported.length ? reported : [{ table: spec.table, rowId }]).map((r) => ({ ...r, reason })));
 		}
+		if (failures.length > 0) await spec.rowsRemoved?.();
 	});
 	if (failures.length) for (const listener of listeners) listener(failures);
 	return failures;

@@ -30,6 +30,8 @@ export type SealedTable<T, Index extends Record<string, unknown>> = {
 	 * row): the notes of a note pack, so that the UI counts notes. Default: the row itself.
 	 */
 	reportAs?: (row: Index) => { table: string; rowId: string }[];
+	/** Called in the quarantine's transaction (which includes `meta`) after rows were moved out. */
+	rowsRemoved?: () => Promise<void>;
 };
 
 export type Opened<T> = { items: T[]; failures: RecordFailure[] };
