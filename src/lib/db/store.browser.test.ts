@@ -35,6 +35,7 @@ import { sealValues } from './sealedTable';
 import { CarnetDb } from './CarnetDb';
 import { replaceDb, requireDb } from './session';
 import { notesTable } from './tables';
+import { sealNotes, writeNotes } from './notePacks';
 import { appendJournalEntry, setJournalSecret } from '$lib/journal';
 import type { Mutation } from '$lib/shared/sync';
 import { PASSWORD, TEST_KDF_PARAMS, deleteAllDatabases, openStoreWithCaseload, type Caseload } from './testing/fixtures';
@@ -417,6 +418,36 @@ describe('writes', () => {
 		await putNotes([{ ...note, body: 'v+3', version: note.version + 3 }]);
 		expect(await packsOf(dbName, note.id)).toHaveLength(1);
 		expect((await listNotes()).items.filter((n) => n.id === note.id).map((n) => n.body)).toEqual(['v+3']);
+	});
+
+	test('a note write that keeps meeting writes of another tab is retried, then refused whole with StoreError("conflict")', async () => {
+		const note = caseload.notes[0];
+		const db = requireDb();
+		const before = await packOf(dbName, note.id);
+		// Another tab's write of packs, between this write's preparation and its transaction.
+		const otherTabWrites = async () => {
+			const row = (await readRows(dbName, 'meta')).find((r) => r.key === 'notePacksGeneration')?.row;
+			await putRawRow(dbName, 'meta', { key: 'notePacksGeneration', clear: ((row?.clear as number) ?? 0) + 1 });
+		};
+		let attempts = 0;
+		const write = await sealNotes([{ ...note, body: 'jamais écrit', version: note.version + 1 }]);
+		const error = await writeNotes(write, async (apply) => {
+			attempts++;
+			await otherTabWrites();
+			return db.transaction('rw', [db.notePacks, db.meta], apply);
+		}).catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: 'conflict' });
+		expect(attempts).toBe(5);
+		expect(await packOf(dbName, note.id)).toEqual(before); // nothing written
+		// Once: prepared again and written.
+		attempts = 0;
+		await writeNotes(write, async (apply) => {
+			if (attempts++ === 0) await otherTabWrites();
+			return db.transaction('rw', [db.notePacks, db.meta], apply);
+		});
+		expect(attempts).toBe(2);
+		expect((await listNotes()).items.find((n) => n.id === note.id)?.body).toBe('jamais écrit');
+		expect(await packsOf(dbName, note.id)).toHaveLength(1);
 	});
 
 	test("a version-1 store's notes (one row each) move into packs at the first read after the upgrade", async () => {
