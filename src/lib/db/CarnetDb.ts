@@ -21,7 +21,12 @@ export class CarnetDb extends Dexie {
 	quarantine!: EntityTable<QuarantineRow, 'key'>;
 
 	constructor(name: string) {
-		super(name);
+		// Without Dexie's liveQuery machinery, which nothing here uses: its middlewares record the
+		// key ranges every write touches (each note pack's refs included) and keep a cache for
+		// live queries; the first sync's writes cost about 5% less without them (BENCHMARKS.md,
+		// twelfth round). A liveQuery added later needs them back.
+		super(name, { cache: 'disabled' });
+		this.unuse({ stack: 'dbcore', name: 'Observability' });
 		this.version(1).stores({
 			keyring: 'id',
 			cases: 'id',
