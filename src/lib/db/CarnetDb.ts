@@ -10,7 +10,7 @@ export class CarnetDb extends Dexie {
 	keyring!: EntityTable<KeyringRow, 'id'>;
 	cases!: EntityTable<CaseRow, 'id'>;
 	persons!: EntityTable<CaseChildRow, 'id'>;
-	/** Version 1's one row per note; emptied into `notePacks` at the first unlock (`notePacks.ts`). */
+	/** Version 1's one row per note; moved into `notePacks` before the first read or write of notes (`notePacks.ts`). */
 	notes!: EntityTable<CaseChildRow, 'id'>;
 	notePacks!: EntityTable<NotePackRow, 'id'>;
 	visits!: EntityTable<CaseChildRow, 'id'>;

@@ -25,7 +25,8 @@ export async function quarantineRows<T, Index extends Record<string, unknown>>(
 	const at = new Date().toISOString();
 	const failures: RecordFailure[] = [];
 	forgetOpenedValues();
-	await db.transaction('rw', [table, db.quarantine, db.meta], async () => {
+	// `meta` for `spec.rowsRemoved` (a set: the failed rows may be meta's own).
+	await db.transaction('rw', [...new Set([spec.table, 'quarantine', 'meta'])], async () => {
 		for (const { row, reason } of failed) {
 			const primaryKey = spec.primaryKey(row);
 			const current = (await table.get(primaryKey)) as SealedFields | undefined;

@@ -484,6 +484,15 @@ describe('writes', () => {
 		expect(await countOutbox()).toBe(0);
 	});
 
+	test('a tampered meta value is quarantined and reads as never set', async () => {
+		await setMeta('cursor', '1234');
+		await tamperRow(dbName, 'meta', 'cursor', (row) => ({ ...row, ct: new Uint8Array(row.ct as Uint8Array).reverse() }));
+		expect(await getMeta('cursor')).toBeUndefined();
+		expect(await listQuarantine()).toEqual([expect.objectContaining({ table: 'meta', rowId: 'cursor', reason: 'decrypt-failure' })]);
+		await setMeta('cursor', '5678');
+		expect(await getMeta('cursor')).toBe('5678');
+	});
+
 	test('meta values round-trip; failedUnlocks is readable while locked, the others are not', async () => {
 		await setMeta('cursor', '1234');
 		await setMeta('failedUnlocks', 3);
