@@ -9,6 +9,7 @@ import { pullPage } from '$lib/api/pullPage';
 import { DEFAULT_KDF_PARAMS, type KdfParams } from '$lib/crypto';
 import { createKeyring, currentStoreName, listCaseload, listNotes, listQuarantine, lockKeyring, openStoreByName, prepareUnlock, putNotes, sealPullPage, unlockKeyring, wipeStore, writeSealedPage } from '$lib/db';
 import { forgetOpenedValues } from '$lib/db/openedValues';
+import { requireDb } from '$lib/db/session';
 import { syncWithServer } from '$lib/sync/syncWithServer';
 import { buildCaseSearchIndex, searchCaseIndex } from '$lib/search/searchCaseload';
 import type { CaseRecord, NoteRecord, PersonRecord, VisitRecord } from '$lib/shared/records';
@@ -53,13 +54,15 @@ const bench = {
 	 * A first sync, then every stored row decrypted and compared with the records fetched by
 	 * fetchRecords (not timed): what initial_sync stores must open to exactly those records.
 	 */
-	async verifyInitialSync(): Promise<{ ms: number; records: number; mismatches: number; quarantined: number }> {
+	async verifyInitialSync(): Promise<{ ms: number; records: number; mismatches: number; quarantined: number; notePacks: number }> {
 		await freshStore('bench-password', LIGHT_KDF);
 		await syncWithServer();
 		const expected = (globalThis as { benchRecords?: Page }).benchRecords!;
 		const caseload = await listCaseload();
 		const notes = await listNotes();
 		const quarantined = (await listQuarantine()).length;
+		// How many rows the notes took (db/notePacks.ts: one per case and pull page).
+		const notePacks = await requireDb().notePacks.count();
 		const got: Page = {
 			cases: caseload.items.map((item) => item.case),
 			persons: caseload.items.flatMap((item) => item.persons),
@@ -75,7 +78,7 @@ const bench = {
 			for (const record of expected[key]) if (canonical(byId.get(record.id)) !== canonical(record)) mismatches++;
 		}
 		await wipeStore();
-		return { ms: 0, records, mismatches, quarantined };
+		return { ms: 0, records, mismatches, quarantined, notePacks };
 	},
 
 	/**
