@@ -1,26 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, signInAndSync } from '../support/e2e';
+import { DEMO_PASSWORD, rawStoreRows, signInAndSync } from '../support/e2e';
 
 /** The clear refs (`noteId|caseId|version`) of every note pack on the device, read raw (no app code). */
 async function rawNoteRefs(page: Page): Promise<string[]> {
-	return page.evaluate(async () => {
-		const refs: string[] = [];
-		for (const info of await indexedDB.databases()) {
-			if (!info.name?.startsWith('carnet-')) continue;
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const request = indexedDB.open(info.name!);
-				request.onsuccess = () => resolve(request.result);
-				request.onerror = () => reject(request.error);
-			});
-			const rows = await new Promise<{ refs: string[] }[]>((resolve) => {
-				const request = db.transaction('notePacks').objectStore('notePacks').getAll();
-				request.onsuccess = () => resolve(request.result);
-			});
-			for (const row of rows) refs.push(...row.refs);
-			db.close();
-		}
-		return refs;
-	});
+	return (await rawStoreRows<{ refs: string[] }>(page, 'notePacks')).flatMap((row) => row.refs);
 }
 
 const noteIdOf = (ref: string) => ref.split('|')[0];

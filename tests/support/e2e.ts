@@ -19,8 +19,13 @@ export async function signInAndSync(page: Page, username: string): Promise<void>
 
 /** Rows of one object store summed over every Carnet IndexedDB database, read raw (no app code). */
 export async function rawStoreCount(page: Page, store: string): Promise<number> {
+	return (await rawStoreRows(page, store)).length;
+}
+
+/** Every row of one object store over every Carnet IndexedDB database, read raw (no app code). */
+export async function rawStoreRows<Row = Record<string, unknown>>(page: Page, store: string): Promise<Row[]> {
 	return page.evaluate(async (storeName) => {
-		let total = 0;
+		const rows: unknown[] = [];
 		for (const info of await indexedDB.databases()) {
 			if (!info.name?.startsWith('carnet-')) continue;
 			const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -29,15 +34,17 @@ export async function rawStoreCount(page: Page, store: string): Promise<number> 
 				request.onerror = () => reject(request.error);
 			});
 			if (db.objectStoreNames.contains(storeName)) {
-				total += await new Promise<number>((resolve) => {
-					const request = db.transaction(storeName).objectStore(storeName).count();
-					request.onsuccess = () => resolve(request.result);
-				});
+				rows.push(
+					...(await new Promise<unknown[]>((resolve) => {
+						const request = db.transaction(storeName).objectStore(storeName).getAll();
+						request.onsuccess = () => resolve(request.result);
+					}))
+				);
 			}
 			db.close();
 		}
-		return total;
-	}, store);
+		return rows;
+	}, store) as Promise<Row[]>;
 }
 
 type RequestFactory = { request: { newContext(options: { baseURL?: string }): Promise<APIRequestContext> } };
